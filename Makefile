@@ -1,0 +1,49 @@
+# The two README commands: `make run` and `make test`. Everything they need is installed here.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+FLASK := $(VENV)/bin/flask --app run.py
+APT_PACKAGES := chromium fonts-dejavu-core libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
+
+.PHONY: run test install system-deps translations migrate migration worker bench
+
+$(VENV)/.installed: requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --upgrade pip
+	$(VENV)/bin/pip install --quiet -r requirements.txt
+	touch $@
+
+install: $(VENV)/.installed translations
+
+# Debian packages: Chromium for the browser tests, Pango and a Cyrillic font for PDFs.
+system-deps:
+	@missing=$$(for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+		echo "Installing Debian packages: $$missing"; \
+		if [ "$$(id -u)" = 0 ]; then apt-get install -y -q $$missing >/dev/null || (apt-get update -q >/dev/null && apt-get install -y -q $$missing >/dev/null); \
+		else sudo apt-get install -y -q $$missing >/dev/null; fi; \
+	fi
+
+translations: $(VENV)/.installed
+	@$(VENV)/bin/pybabel compile -q -f -d app/translations
+
+migrate: install
+	$(FLASK) db upgrade
+
+run: install system-deps migrate
+	@$(FLASK) demo load --if-empty
+	@echo ""
+	@echo "  Аренда: http://127.0.0.1:5000   login: owner   password: arenda-demo"
+	@echo "  (other demo staff: manager, accountant, viewer, billing — same password)"
+	@echo ""
+	$(PY) run.py
+
+test: install system-deps
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+# Development helpers
+migration: install
+	$(FLASK) db migrate -m "$(m)"
+
+bench: install
+	$(PY) -m benchmarks

@@ -1,0 +1,59 @@
+"""Application factory: config, extensions, security, admin views, REST API, CLI."""
+import os
+from pathlib import Path
+
+from flask import Flask
+from flask_appbuilder import AppBuilder
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from app.extensions import db, mail, migrate
+
+MIGRATIONS_DIR = str(Path(__file__).resolve().parent.parent / "migrations")
+
+
+def _config_class():
+    import config
+
+    name = os.environ.get("ARENDA_CONFIG", "default").lower()
+    return {"production": config.ProductionConfig, "test": config.TestConfig}.get(name, config.Config)
+
+
+def create_app(config=None):
+    """Build the app. `config` is a config class or a mapping of overrides."""
+    import config as config_module
+
+    app = Flask(__name__, instance_path=str(config_module.INSTANCE_DIR))
+    if isinstance(config, dict):
+        app.config.from_object(_config_class())
+        app.config.update(config)
+    else:
+        app.config.from_object(config or _config_class())
+    for required in ("SECRET_KEY", "SQLALCHEMY_DATABASE_URI"):
+        if not app.config.get(required):
+            raise RuntimeError(f"{required} is not set (see README: configuration)")
+    Path(app.config["IMG_UPLOAD_FOLDER"]).mkdir(parents=True, exist_ok=True)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=MIGRATIONS_DIR, render_as_batch=True, compare_type=True)
+    mail.init_app(app)
+
+    from app import api, cli, models, views  # noqa: F401  (models register the tables)
+
+    with app.app_context():
+        appbuilder = AppBuilder(update_perms=False)
+        appbuilder.init_app(app, db.session)
+        views.register(appbuilder)
+        api.register(appbuilder)
+    cli.register(app)
+    return app
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_pragmas(dbapi_connection, connection_record):
+    """SQLite: enforce foreign keys (ON DELETE CASCADE) and wait instead of failing on locks."""
+    if type(dbapi_connection).__module__.startswith("sqlite3"):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=10000")
+        cursor.close()

@@ -1,0 +1,24 @@
+"""How every reporting command answers: one JSON object on stdout; errors as a clear message and exit 1."""
+import json
+import sys
+from datetime import date
+from decimal import Decimal
+
+import click
+
+
+def _default(value):
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    raise TypeError(f"not JSON serialisable: {type(value).__name__}")
+
+
+def emit(payload):
+    click.echo(json.dumps(payload, ensure_ascii=False, default=_default))
+
+
+def fail(message):
+    click.echo(json.dumps({"error": message}, ensure_ascii=False), err=True)
+    sys.exit(1)

@@ -1,0 +1,1 @@
+"""Demo and benchmark data: `load` (a realistic landlord) and `generate` (any size)."""

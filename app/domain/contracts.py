@@ -1,0 +1,51 @@
+"""Contract rules used everywhere: the monthly rent in force, status changes and their history."""
+from decimal import ROUND_HALF_UP, Decimal
+
+from sqlalchemy import inspect
+
+from app.domain.enums import ACTIVE_CONTRACT, INACTIVE_CONTRACT, ContractStatus
+from app.models import ContractStatusChange
+
+KOPECK = Decimal("0.01")
+
+
+def rooms_monthly_rent(rooms):
+    """Sum of area × yearly rate ÷ 12 over (area, rate) pairs, in kopecks."""
+    total = sum((Decimal(area) * Decimal(rate) for area, rate in rooms), Decimal("0"))
+    return (total / 12).quantize(KOPECK, rounding=ROUND_HALF_UP)
+
+
+def monthly_rent(contract):
+    """The contract's own monthly rent when set, else derived from its rooms."""
+    if contract.monthly_rent is not None:
+        return contract.monthly_rent
+    return rooms_monthly_rent((r.area, r.rate) for r in contract.rooms)
+
+
+def is_active(status):
+    return status in ACTIVE_CONTRACT
+
+
+def is_inactive(status):
+    return status in INACTIVE_CONTRACT
+
+
+def registration_required(start, end):
+    """A contract longer than 364 days, both ends counted, must be registered."""
+    return end is not None and (end - start).days + 1 > 364
+
+
+def record_status_change(session, contract, user_id=None, source="ui"):
+    """Add a history row when the contract's status is new or changed in this unit of work."""
+    history = inspect(contract).attrs.status.history
+    if contract.id is not None and not history.has_changes():
+        return None
+    old = history.deleted[0] if history.deleted else None
+    if old == contract.status:
+        return None
+    change = ContractStatusChange(
+        contract=contract, old_status=old, new_status=contract.status or ContractStatus.DRAFT.value,
+        changed_by_id=user_id, source=source,
+    )
+    session.add(change)
+    return change

@@ -1,0 +1,214 @@
+"""Contracts with their rooms, services and contacts; supplementary agreements; status history."""
+import secrets
+import datetime as dt
+from decimal import Decimal
+from typing import Optional
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    Column,
+    Date,
+    DateTime,
+    ForeignKey,
+    Integer,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.domain.enums import BillingPeriod, ContractStatus, InvoicedPeriod, VatMode
+from app.models.base import AREA, MONEY, RATE, Model, Timestamps, enum_check, enum_column, non_negative
+from app.timeutil import utcnow
+
+
+def new_link_key():
+    return secrets.token_urlsafe(16)
+
+
+contract_contact = Table(
+    "contract_contact",
+    Model.metadata,
+    Column("contract_id", ForeignKey("contract.id", ondelete="CASCADE"), primary_key=True),
+    Column("contact_person_id", ForeignKey("contact_person.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class Contract(Timestamps, Model):
+    __tablename__ = "contract"
+    __table_args__ = (
+        enum_check("status", ContractStatus),
+        enum_check("vat_mode", VatMode),
+        enum_check("billing_period", BillingPeriod),
+        enum_check("invoiced_period", InvoicedPeriod),
+        CheckConstraint("end_date IS NULL OR end_date >= start_date", name="end_not_before_start"),
+        CheckConstraint("invoice_day BETWEEN 1 AND 31", name="invoice_day_range"),
+        CheckConstraint("payment_day IS NULL OR payment_day BETWEEN 1 AND 31", name="payment_day_range"),
+        CheckConstraint("vat_rate >= 0 AND vat_rate < 1", name="vat_rate_range"),
+        non_negative("monthly_rent"),
+        non_negative("deposit"),
+        non_negative("notify_days_before_end"),
+        non_negative("payment_term_days"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    number: Mapped[str] = mapped_column(String(50), nullable=False, index=True)
+    date: Mapped[dt.date] = mapped_column(Date, nullable=False)
+    executor_id: Mapped[int] = mapped_column(ForeignKey("counterparty.id"), nullable=False, index=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("counterparty.id"), nullable=False, index=True)
+    manager_id: Mapped[Optional[int]] = mapped_column(ForeignKey("ab_user.id", ondelete="SET NULL"), index=True)
+    status: Mapped[str] = enum_column(ContractStatus, default=ContractStatus.DRAFT.value)
+    start_date: Mapped[dt.date] = mapped_column(Date, nullable=False)
+    end_date: Mapped[Optional[dt.date]] = mapped_column(Date)
+    has_original: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    notify_days_before_end: Mapped[int] = mapped_column(Integer, nullable=False, default=30)
+    autosend_documents: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    # Billing terms
+    monthly_rent: Mapped[Optional[Decimal]] = mapped_column(MONEY)  # None: derived from the rooms
+    vat_mode: Mapped[str] = enum_column(VatMode, default=VatMode.ON_TOP.value)
+    vat_rate: Mapped[Decimal] = mapped_column(RATE, nullable=False, default=Decimal("0.2000"))
+    billing_period: Mapped[str] = enum_column(BillingPeriod, default=BillingPeriod.CALENDAR_MONTH.value)
+    invoiced_period: Mapped[str] = enum_column(InvoicedPeriod, default=InvoicedPeriod.NEXT.value)
+    invoice_day: Mapped[int] = mapped_column(Integer, nullable=False, default=25)
+    payment_term_days: Mapped[Optional[int]] = mapped_column(Integer, default=5)
+    payment_day: Mapped[Optional[int]] = mapped_column(Integer)
+    deposit: Mapped[Optional[Decimal]] = mapped_column(MONEY)
+    amocrm_lead_id: Mapped[Optional[int]] = mapped_column(BigInteger, index=True)
+    link_key: Mapped[str] = mapped_column(String(32), nullable=False, unique=True, default=new_link_key)
+    comment: Mapped[Optional[str]] = mapped_column(Text)
+
+    executor = relationship("Counterparty", foreign_keys=[executor_id])
+    customer = relationship("Counterparty", foreign_keys=[customer_id])
+    manager = relationship("User", foreign_keys=[manager_id])
+    rooms = relationship("ContractRoom", back_populates="contract", cascade="all, delete-orphan")
+    services = relationship("ContractService", back_populates="contract", cascade="all, delete-orphan")
+    contacts = relationship("ContactPerson", secondary=contract_contact)
+    agreements = relationship(
+        "Agreement", back_populates="contract", cascade="all, delete-orphan", order_by="Agreement.start_date"
+    )
+    status_history = relationship(
+        "ContractStatusChange",
+        back_populates="contract",
+        cascade="all, delete-orphan",
+        order_by="ContractStatusChange.changed_at",
+    )
+
+    def __str__(self):
+        return f"№ {self.number} от {self.date:%d.%m.%Y}" if self.date else f"№ {self.number}"
+
+    @property
+    def rent(self):
+        """The monthly rent in force by the contract's own terms (see app.domain.contracts)."""
+        from app.domain.contracts import monthly_rent
+
+        return monthly_rent(self)
+
+
+class ContractRoom(Model):
+    __tablename__ = "contract_room"
+    __table_args__ = (
+        UniqueConstraint("contract_id", "room_id", name="uq_contract_room"),
+        CheckConstraint("area > 0", name="area_positive"),
+        non_negative("rate"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    contract_id: Mapped[int] = mapped_column(ForeignKey("contract.id", ondelete="CASCADE"), nullable=False, index=True)
+    room_id: Mapped[int] = mapped_column(ForeignKey("room.id"), nullable=False, index=True)
+    area: Mapped[Decimal] = mapped_column(AREA, nullable=False)
+    rate: Mapped[Decimal] = mapped_column(MONEY, nullable=False)  # RUB per m² per year
+
+    contract = relationship("Contract", back_populates="rooms")
+    room = relationship("Room")
+
+    def __str__(self):
+        return f"{self.room} — {self.area} м²"
+
+
+class ContractService(Model):
+    """An extra monthly line on the contract's invoices (utilities, parking ...)."""
+
+    __tablename__ = "contract_service"
+    __table_args__ = (non_negative("monthly_amount"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    contract_id: Mapped[int] = mapped_column(ForeignKey("contract.id", ondelete="CASCADE"), nullable=False, index=True)
+    name: Mapped[str] = mapped_column(String(255), nullable=False)
+    monthly_amount: Mapped[Decimal] = mapped_column(MONEY, nullable=False)
+
+    contract = relationship("Contract", back_populates="services")
+
+    def __str__(self):
+        return self.name
+
+
+class Agreement(Timestamps, Model):
+    """A supplementary agreement: from `start_date` the rent, rooms or end date change, or the contract ends early."""
+
+    __tablename__ = "agreement"
+    __table_args__ = (
+        non_negative("new_monthly_rent"),
+        non_negative("notify_days_before"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    contract_id: Mapped[int] = mapped_column(ForeignKey("contract.id", ondelete="CASCADE"), nullable=False, index=True)
+    number: Mapped[str] = mapped_column(String(50), nullable=False)
+    date: Mapped[dt.date] = mapped_column(Date, nullable=False)
+    start_date: Mapped[dt.date] = mapped_column(Date, nullable=False)
+    notify_days_before: Mapped[int] = mapped_column(Integer, nullable=False, default=7)
+    new_monthly_rent: Mapped[Optional[Decimal]] = mapped_column(MONEY)
+    new_end_date: Mapped[Optional[dt.date]] = mapped_column(Date)
+    terminates: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)  # early termination
+    comment: Mapped[Optional[str]] = mapped_column(Text)
+
+    contract = relationship("Contract", back_populates="agreements")
+    rooms = relationship("AgreementRoom", back_populates="agreement", cascade="all, delete-orphan")
+
+    def __str__(self):
+        return f"Доп. соглашение № {self.number} от {self.date:%d.%m.%Y}" if self.date else self.number
+
+
+class AgreementRoom(Model):
+    """The contract's room set from the agreement's start date (replaces the previous set)."""
+
+    __tablename__ = "agreement_room"
+    __table_args__ = (
+        UniqueConstraint("agreement_id", "room_id", name="uq_agreement_room"),
+        CheckConstraint("area > 0", name="area_positive"),
+        non_negative("rate"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    agreement_id: Mapped[int] = mapped_column(ForeignKey("agreement.id", ondelete="CASCADE"), nullable=False, index=True)
+    room_id: Mapped[int] = mapped_column(ForeignKey("room.id"), nullable=False)
+    area: Mapped[Decimal] = mapped_column(AREA, nullable=False)
+    rate: Mapped[Decimal] = mapped_column(MONEY, nullable=False)
+
+    agreement = relationship("Agreement", back_populates="rooms")
+    room = relationship("Room")
+
+
+class ContractStatusChange(Model):
+    __tablename__ = "contract_status_change"
+    __table_args__ = (
+        enum_check("new_status", ContractStatus),
+        CheckConstraint(
+            "old_status IS NULL OR old_status IN (%s)" % ", ".join(f"'{v}'" for v in ContractStatus.values()),
+            name="old_status_valid",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    contract_id: Mapped[int] = mapped_column(ForeignKey("contract.id", ondelete="CASCADE"), nullable=False, index=True)
+    old_status: Mapped[Optional[str]] = mapped_column(String(20))
+    new_status: Mapped[str] = mapped_column(String(20), nullable=False)
+    changed_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), nullable=False, default=utcnow)
+    changed_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("ab_user.id", ondelete="SET NULL"))
+    source: Mapped[str] = mapped_column(String(20), nullable=False, default="ui")
+
+    contract = relationship("Contract", back_populates="status_history")
+    changed_by = relationship("User")

@@ -1,0 +1,153 @@
+"""Invoices, acts and VAT invoices (planned rows of the schedule and issued documents),
+their lines, and the per-executor number counters."""
+import datetime as dt
+from decimal import Decimal
+from typing import Optional
+
+from sqlalchemy import CheckConstraint, Date, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
+
+from app.domain.enums import ActStatus, DocumentKind, InvoiceStatus, VatInvoiceStatus
+from app.models.base import MONEY, Model, Timestamps, enum_check, enum_column, money_column, non_negative
+
+
+class DocumentColumns(Timestamps):
+    """What invoices and acts share. Executor and customer are copied from the contract
+    when the document is created, so numbering and matching need no join."""
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    contract_id: Mapped[int] = mapped_column(ForeignKey("contract.id", ondelete="CASCADE"), nullable=False, index=True)
+    executor_id: Mapped[int] = mapped_column(ForeignKey("counterparty.id"), nullable=False, index=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("counterparty.id"), nullable=False, index=True)
+    kind: Mapped[str] = enum_column(DocumentKind, default=DocumentKind.RENT.value)
+    number: Mapped[Optional[str]] = mapped_column(String(40))  # set when issued
+    date: Mapped[Optional[dt.date]] = mapped_column(Date)  # issue date
+    period_start: Mapped[dt.date] = mapped_column(Date, nullable=False)
+    period_end: Mapped[dt.date] = mapped_column(Date, nullable=False)
+    planned_date: Mapped[Optional[dt.date]] = mapped_column(Date)
+    amount: Mapped[Decimal] = money_column()
+    vat_amount: Mapped[Decimal] = money_column()
+    comment: Mapped[Optional[str]] = mapped_column(Text)
+
+    @declared_attr
+    def contract(cls):
+        return relationship("Contract")
+
+    @declared_attr
+    def executor(cls):
+        return relationship("Counterparty", foreign_keys=[cls.executor_id])
+
+    @declared_attr
+    def customer(cls):
+        return relationship("Counterparty", foreign_keys=[cls.customer_id])
+
+    def __str__(self):
+        if self.number:
+            return f"№ {self.number} от {self.date:%d.%m.%Y}" if self.date else f"№ {self.number}"
+        return f"{self.period_start:%d.%m.%Y}–{self.period_end:%d.%m.%Y}"
+
+
+def _document_constraints(table, status_enum):
+    return (
+        UniqueConstraint("executor_id", "number", name=f"uq_{table}_executor_number"),
+        CheckConstraint("period_end >= period_start", name="period_end_not_before_start"),
+        enum_check("status", status_enum),
+        enum_check("kind", DocumentKind),
+        non_negative("amount"),
+        non_negative("vat_amount"),
+    )
+
+
+class Invoice(DocumentColumns, Model):
+    __tablename__ = "invoice"
+    __table_args__ = _document_constraints("invoice", InvoiceStatus) + (non_negative("paid_amount"),)
+
+    status: Mapped[str] = enum_column(InvoiceStatus, default=InvoiceStatus.PLANNED.value)
+    due_date: Mapped[Optional[dt.date]] = mapped_column(Date)
+    # Sum of allocations; kept by app.domain.allocation, never written elsewhere.
+    paid_amount: Mapped[Decimal] = money_column()
+
+    lines = relationship("InvoiceLine", back_populates="invoice", cascade="all, delete-orphan", order_by="InvoiceLine.position")
+    allocations = relationship("Allocation", back_populates="invoice")
+
+    @property
+    def payment_state(self):
+        from app.domain.allocation import payment_state
+
+        return payment_state(self.amount, self.paid_amount)
+
+
+class Act(DocumentColumns, Model):
+    __tablename__ = "act"
+    __table_args__ = _document_constraints("act", ActStatus)
+
+    status: Mapped[str] = enum_column(ActStatus, default=ActStatus.PLANNED.value)
+
+    lines = relationship("ActLine", back_populates="act", cascade="all, delete-orphan", order_by="ActLine.position")
+    vat_invoice = relationship("VatInvoice", back_populates="act", uselist=False)
+
+
+class VatInvoice(Timestamps, Model):
+    """Счёт-фактура: created with its act (when the executor has them on) and takes its number."""
+
+    __tablename__ = "vat_invoice"
+    __table_args__ = (
+        UniqueConstraint("executor_id", "number", name="uq_vat_invoice_executor_number"),
+        enum_check("status", VatInvoiceStatus),
+        non_negative("amount"),
+        non_negative("vat_amount"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    act_id: Mapped[int] = mapped_column(ForeignKey("act.id", ondelete="CASCADE"), nullable=False, unique=True)
+    executor_id: Mapped[int] = mapped_column(ForeignKey("counterparty.id"), nullable=False, index=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("counterparty.id"), nullable=False, index=True)
+    number: Mapped[str] = mapped_column(String(40), nullable=False)
+    date: Mapped[dt.date] = mapped_column(Date, nullable=False)
+    amount: Mapped[Decimal] = money_column()
+    vat_amount: Mapped[Decimal] = money_column()
+    status: Mapped[str] = enum_column(VatInvoiceStatus, default=VatInvoiceStatus.ISSUED.value)
+
+    act = relationship("Act", back_populates="vat_invoice")
+    executor = relationship("Counterparty", foreign_keys=[executor_id])
+    customer = relationship("Counterparty", foreign_keys=[customer_id])
+
+    def __str__(self):
+        return f"№ {self.number} от {self.date:%d.%m.%Y}"
+
+
+class LineColumns:
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    position: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
+    name: Mapped[str] = mapped_column(String(500), nullable=False)
+    period_start: Mapped[Optional[dt.date]] = mapped_column(Date)
+    period_end: Mapped[Optional[dt.date]] = mapped_column(Date)
+    amount: Mapped[Decimal] = mapped_column(MONEY, nullable=False)
+    vat_amount: Mapped[Decimal] = money_column()
+
+
+class InvoiceLine(LineColumns, Model):
+    __tablename__ = "invoice_line"
+    __table_args__ = (non_negative("amount"),)
+
+    invoice_id: Mapped[int] = mapped_column(ForeignKey("invoice.id", ondelete="CASCADE"), nullable=False, index=True)
+    invoice = relationship("Invoice", back_populates="lines")
+
+
+class ActLine(LineColumns, Model):
+    __tablename__ = "act_line"
+    __table_args__ = (non_negative("amount"),)
+
+    act_id: Mapped[int] = mapped_column(ForeignKey("act.id", ondelete="CASCADE"), nullable=False, index=True)
+    act = relationship("Act", back_populates="lines")
+
+
+class DocumentCounter(Model):
+    """The last number used per executor and document kind (`invoice`, `act`)."""
+
+    __tablename__ = "document_counter"
+    __table_args__ = (CheckConstraint("kind IN ('invoice', 'act')", name="kind_valid"), non_negative("last_number"))
+
+    executor_id: Mapped[int] = mapped_column(ForeignKey("counterparty.id", ondelete="CASCADE"), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(10), primary_key=True)
+    last_number: Mapped[int] = mapped_column(Integer, nullable=False, default=0)

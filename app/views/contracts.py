@@ -1,0 +1,181 @@
+"""Договоры: contracts with rooms, services and status history; supplementary agreements."""
+from flask import g
+from flask_appbuilder.models.sqla.filters import FilterEqual
+from flask_appbuilder.models.sqla.interface import SQLAInterface
+from flask_babel import lazy_gettext as _
+from wtforms import SelectField
+
+from app import permissions as P
+from app.domain.contracts import record_status_change
+from app.domain.enums import BillingPeriod, ContractStatus, InvoicedPeriod, VatMode
+from app.models import Agreement, AgreementRoom, Contract, ContractRoom, ContractService, ContractStatusChange
+from app.views.base import ArendaModelView, compressed_permissions
+from app.views.formatters import area, date_ru, enum_choices, enum_label, money, percent, yes_no
+
+
+class ContractRoomView(ArendaModelView):
+    datamodel = SQLAInterface(ContractRoom)
+    class_permission_name = P.RESOURCE_CONTRACT
+    entity = "contract_room"
+    list_title = _("Помещения по договору")
+    add_title = _("Добавить помещение в договор")
+    edit_title = _("Изменить помещение договора")
+    show_title = _("Помещение договора")
+    list_columns = ["room", "area", "rate"]
+    add_columns = edit_columns = show_columns = ["contract", "room", "area", "rate"]
+    formatters_columns = {"area": area, "rate": money}
+
+
+class ContractServiceView(ArendaModelView):
+    datamodel = SQLAInterface(ContractService)
+    class_permission_name = P.RESOURCE_CONTRACT
+    entity = "contract_service"
+    list_title = _("Доп. услуги")
+    add_title = _("Новая доп. услуга")
+    edit_title = _("Изменить доп. услугу")
+    show_title = _("Доп. услуга")
+    list_columns = ["name", "monthly_amount"]
+    add_columns = edit_columns = show_columns = ["contract", "name", "monthly_amount"]
+    formatters_columns = {"monthly_amount": money}
+
+
+class ContractStatusChangeView(ArendaModelView):
+    datamodel = SQLAInterface(ContractStatusChange)
+    class_permission_name = P.RESOURCE_CONTRACT
+    base_permissions = [P.CAN_READ]
+    method_permission_name = compressed_permissions()
+    list_title = _("История статусов")
+    list_columns = ["changed_at", "old_status", "new_status", "changed_by", "source"]
+    base_order = ("changed_at", "desc")
+    formatters_columns = {"old_status": enum_label(ContractStatus), "new_status": enum_label(ContractStatus)}
+
+
+class AgreementRoomView(ArendaModelView):
+    datamodel = SQLAInterface(AgreementRoom)
+    class_permission_name = P.RESOURCE_AGREEMENT
+    entity = "agreement_room"
+    list_title = _("Помещения с даты соглашения")
+    add_title = _("Добавить помещение")
+    edit_title = _("Изменить помещение")
+    show_title = _("Помещение")
+    list_columns = ["room", "area", "rate"]
+    add_columns = edit_columns = show_columns = ["agreement", "room", "area", "rate"]
+    formatters_columns = {"area": area, "rate": money}
+
+
+class AgreementView(ArendaModelView):
+    datamodel = SQLAInterface(Agreement)
+    class_permission_name = P.RESOURCE_AGREEMENT
+    entity = "agreement"
+    list_title = _("Доп. соглашения")
+    show_title = _("Доп. соглашение")
+    add_title = _("Новое доп. соглашение")
+    edit_title = _("Изменить доп. соглашение")
+    related_views = [AgreementRoomView]
+    list_columns = ["contract", "contract.customer.name", "number", "date", "start_date", "new_monthly_rent", "new_end_date", "terminates"]
+    label_columns = {"contract.customer.name": _("Заказчик")}
+    search_columns = ["contract", "number", "date", "start_date", "terminates"]
+    add_columns = edit_columns = show_columns = [
+        "contract", "number", "date", "start_date", "notify_days_before",
+        "new_monthly_rent", "new_end_date", "terminates", "comment",
+    ]
+    order_columns = ["number", "date", "start_date", "new_monthly_rent", "new_end_date"]
+    base_order = ("start_date", "desc")
+    description_columns = {
+        "start_date": _("С этой даты действуют новые условия"),
+        "terminates": _("Договор прекращается с даты начала соглашения"),
+        "new_monthly_rent": _("Пусто — арендная плата не меняется"),
+    }
+    formatters_columns = {"date": date_ru, "start_date": date_ru, "new_end_date": date_ru, "new_monthly_rent": money, "terminates": yes_no}
+
+
+class ContractView(ArendaModelView):
+    datamodel = SQLAInterface(Contract)
+    class_permission_name = P.RESOURCE_CONTRACT
+    entity = "contract"
+    list_title = _("Договоры")
+    show_title = _("Договор")
+    add_title = _("Новый договор")
+    edit_title = _("Изменить договор")
+    related_views = [ContractRoomView, ContractServiceView, AgreementView, ContractStatusChangeView]
+    list_columns = ["number", "date", "customer.name", "executor.name", "status", "start_date", "end_date", "rent", "manager"]
+    label_columns = {"rent": _("Аренда в месяц")}
+    search_columns = [
+        "number", "date", "customer", "executor", "manager", "status", "start_date", "end_date",
+        "has_original", "autosend_documents", "amocrm_lead_id",
+    ]
+    order_columns = ["number", "date", "status", "start_date", "end_date"]
+    base_order = ("date", "desc")
+    _main = ["number", "date", "executor", "customer", "manager", "status", "start_date", "end_date", "has_original", "comment"]
+    _terms = [
+        "monthly_rent", "vat_mode", "vat_rate", "billing_period", "invoiced_period", "invoice_day",
+        "payment_term_days", "payment_day", "deposit",
+    ]
+    _notify = ["notify_days_before_end", "autosend_documents", "amocrm_lead_id"]
+    add_fieldsets = edit_fieldsets = [
+        (_("Договор"), {"fields": _main}),
+        (_("Условия оплаты"), {"fields": _terms, "expanded": True}),
+        (_("Уведомления и интеграции"), {"fields": _notify, "expanded": True}),
+    ]
+    show_fieldsets = [
+        (_("Договор"), {"fields": _main + ["rent"]}),
+        (_("Условия оплаты"), {"fields": _terms, "expanded": True}),
+        (_("Уведомления и интеграции"), {"fields": _notify + ["link_key"], "expanded": True}),
+    ]
+    add_form_query_rel_fields = edit_form_query_rel_fields = {
+        "executor": [["is_executor", FilterEqual, True]],
+        "customer": [["is_customer", FilterEqual, True]],
+    }
+    add_form_extra_fields = edit_form_extra_fields = {
+        "status": SelectField(_("Статус"), choices=enum_choices(ContractStatus), default=ContractStatus.DRAFT.value),
+        "vat_mode": SelectField(_("НДС"), choices=enum_choices(VatMode), default=VatMode.ON_TOP.value),
+        "billing_period": SelectField(
+            _("Расчётный период"), choices=enum_choices(BillingPeriod), default=BillingPeriod.CALENDAR_MONTH.value
+        ),
+        "invoiced_period": SelectField(
+            _("Счёт выставляется за"), choices=enum_choices(InvoicedPeriod), default=InvoicedPeriod.NEXT.value
+        ),
+    }
+    description_columns = {
+        "monthly_rent": _("Пусто — считается по помещениям: площадь × ставка ÷ 12"),
+        "end_date": _("Пусто — бессрочный договор"),
+        "invoice_day": _("В какой день месяца выставлять счёт"),
+        "payment_day": _("Если задано, срок оплаты — это число месяца, а не N дней"),
+        "vat_rate": _("Доля: 0.20 — это 20 %"),
+    }
+    formatters_columns = {
+        "status": enum_label(ContractStatus),
+        "vat_mode": enum_label(VatMode),
+        "billing_period": enum_label(BillingPeriod),
+        "invoiced_period": enum_label(InvoicedPeriod),
+        "date": date_ru,
+        "start_date": date_ru,
+        "end_date": date_ru,
+        "rent": money,
+        "monthly_rent": money,
+        "deposit": money,
+        "vat_rate": percent,
+        "has_original": yes_no,
+        "autosend_documents": yes_no,
+    }
+
+    def pre_add(self, item):
+        super().pre_add(item)
+        record_status_change(self.datamodel.session, item, _user_id(), "ui")
+
+    def pre_update(self, item):
+        super().pre_update(item)
+        record_status_change(self.datamodel.session, item, _user_id(), "ui")
+
+
+def _user_id():
+    user = getattr(g, "user", None)
+    return getattr(user, "id", None)
+
+
+def register(appbuilder):
+    category = dict(category=P.MENU_CONTRACTS, category_label=_("Договоры"), category_icon="fa-file-text-o")
+    appbuilder.add_view(ContractView, P.RESOURCE_CONTRACT, label=_("Договоры"), icon="fa-file-text-o", **category)
+    appbuilder.add_view(AgreementView, P.RESOURCE_AGREEMENT, label=_("Доп. соглашения"), icon="fa-files-o", **category)
+    for view in (ContractRoomView, ContractServiceView, ContractStatusChangeView, AgreementRoomView):
+        appbuilder.add_view_no_menu(view)

@@ -1,0 +1,56 @@
+"""List and show formatters: money, dates, Russian labels of enums, yes/no."""
+from decimal import Decimal
+
+from flask_babel import gettext, lazy_gettext
+from markupsafe import Markup, escape
+
+
+def blank_none(value):
+    """Empty fields show as empty, not as "None"."""
+    return "" if value is None else value
+
+
+def money(value):
+    """1234567.5 -> «1 234 567,50 ₽» (non-breaking spaces, so a sum never wraps)."""
+    if value is None or value == "":
+        return ""
+    amount = Decimal(value).quantize(Decimal("0.01"))
+    sign = "−" if amount < 0 else ""
+    whole, frac = f"{abs(amount):.2f}".split(".")
+    groups = []
+    while whole:
+        groups.insert(0, whole[-3:])
+        whole = whole[:-3]
+    return Markup(f'<span class="money">{sign}{"&nbsp;".join(groups)},{frac}&nbsp;₽</span>')
+
+
+def area(value):
+    if value is None or value == "":
+        return ""
+    return Markup(f"{escape(str(value)).replace('.', ',')}&nbsp;м²")
+
+
+def date_ru(value):
+    return value.strftime("%d.%m.%Y") if value else ""
+
+
+def yes_no(value):
+    return gettext("Да") if value else gettext("Нет")
+
+
+def enum_label(enum_cls):
+    def fmt(value):
+        return gettext(enum_cls.label_of(value)) if value else ""
+
+    return fmt
+
+
+def percent(value):
+    if value is None:
+        return ""
+    return f"{(Decimal(value) * 100).normalize():f} %"
+
+
+def enum_choices(enum_cls):
+    """Select choices with translated labels."""
+    return [(value, lazy_gettext(label)) for value, label in enum_cls.choices()]

@@ -1,0 +1,87 @@
+"""Контрагенты: counterparties (executor and customer cards), bank accounts, contact persons."""
+from flask_appbuilder.fieldwidgets import BS3TextAreaFieldWidget
+from flask_appbuilder.models.sqla.interface import SQLAInterface
+from flask_babel import lazy_gettext as _
+from wtforms import SelectField, TextAreaField
+
+from app import permissions as P
+from app.domain.enums import PartyKind
+from app.models import BankAccount, ContactPerson, Counterparty
+from app.views.base import ArendaModelView
+from app.views.formatters import enum_choices, enum_label, percent, yes_no
+
+
+class BankAccountView(ArendaModelView):
+    datamodel = SQLAInterface(BankAccount)
+    class_permission_name = P.RESOURCE_BANK_ACCOUNT
+    entity = "bank_account"
+    list_title = _("Банковские счета")
+    show_title = _("Банковский счёт")
+    add_title = _("Новый банковский счёт")
+    edit_title = _("Изменить банковский счёт")
+    list_columns = ["counterparty.name", "account", "bik", "bank_name"]
+    search_columns = ["counterparty", "account", "bik", "bank_name"]
+    add_columns = edit_columns = show_columns = ["counterparty", "account", "bik", "bank_name", "corr_account"]
+    order_columns = ["account", "bik", "bank_name"]
+
+
+class ContactPersonView(ArendaModelView):
+    datamodel = SQLAInterface(ContactPerson)
+    class_permission_name = P.RESOURCE_CONTACT
+    entity = "contact_person"
+    list_title = _("Контактные лица")
+    show_title = _("Контактное лицо")
+    add_title = _("Новое контактное лицо")
+    edit_title = _("Изменить контактное лицо")
+    list_columns = ["name", "position", "counterparty.name", "phone", "email"]
+    search_columns = ["name", "position", "counterparty", "phone", "email"]
+    add_columns = edit_columns = show_columns = ["counterparty", "name", "position", "phone", "email"]
+    order_columns = ["name", "position"]
+
+
+class CounterpartyView(ArendaModelView):
+    datamodel = SQLAInterface(Counterparty)
+    class_permission_name = P.RESOURCE_COUNTERPARTY
+    entity = "counterparty"
+    list_title = _("Контрагенты")
+    show_title = _("Контрагент")
+    add_title = _("Новый контрагент")
+    edit_title = _("Изменить контрагента")
+    related_views = [BankAccountView, ContactPersonView]
+    list_columns = ["name", "kind", "inn", "kpp", "is_executor", "is_customer", "phone", "email"]
+    search_columns = ["name", "full_name", "inn", "kpp", "kind", "is_executor", "is_customer", "email", "phone"]
+    order_columns = ["name", "kind", "inn", "kpp", "is_executor", "is_customer"]
+    base_order = ("name", "asc")
+    _main = ["kind", "name", "full_name", "inn", "kpp", "ogrn", "address", "phone", "email", "comment"]
+    _executor = ["is_executor", "doc_prefix", "reply_to_email", "default_vat_rate", "vat_invoices_enabled"]
+    _customer = ["is_customer", "recipient_emails"]
+    add_fieldsets = edit_fieldsets = show_fieldsets = [
+        (_("Реквизиты"), {"fields": _main}),
+        (_("Исполнитель (наше юрлицо)"), {"fields": _executor, "expanded": True}),
+        (_("Заказчик (арендатор)"), {"fields": _customer, "expanded": True}),
+    ]
+    description_columns = {
+        "doc_prefix": _("Счета и акты будут нумероваться так: А-1, А-2, … (1С ведёт свою нумерацию 1, 2, 3)"),
+        "reply_to_email": _("Ответы арендаторов на письма с документами придут на этот адрес"),
+        "default_vat_rate": _("Доля: 0.20 — это 20 %"),
+        "recipient_emails": _("Адреса через запятую или по одному в строке; на них уходят счета и акты"),
+        "inn": _("10 цифр для организации, 12 — для ИП и физического лица"),
+    }
+    add_form_extra_fields = edit_form_extra_fields = {
+        "kind": SelectField(_("Вид"), choices=enum_choices(PartyKind), default=PartyKind.LEGAL.value),
+        "recipient_emails": TextAreaField(_("Получатели документов"), widget=BS3TextAreaFieldWidget()),
+    }
+    formatters_columns = {
+        "kind": enum_label(PartyKind),
+        "is_executor": yes_no,
+        "is_customer": yes_no,
+        "vat_invoices_enabled": yes_no,
+        "default_vat_rate": percent,
+    }
+
+
+def register(appbuilder):
+    category = dict(category=P.MENU_PARTIES, category_label=_("Контрагенты"), category_icon="fa-users")
+    appbuilder.add_view(CounterpartyView, P.RESOURCE_COUNTERPARTY, label=_("Контрагенты"), icon="fa-users", **category)
+    appbuilder.add_view(BankAccountView, P.RESOURCE_BANK_ACCOUNT, label=_("Банковские счета"), icon="fa-bank", **category)
+    appbuilder.add_view(ContactPersonView, P.RESOURCE_CONTACT, label=_("Контактные лица"), icon="fa-address-book", **category)

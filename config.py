@@ -1,0 +1,89 @@
+"""Configuration classes. Every setting can come from the environment.
+
+`Config` is the embedded default (SQLite under instance/, no Redis);
+`ProductionConfig` requires DATABASE_URL and SECRET_KEY; `TestConfig` is what the
+suite uses (SQLite in a temporary file unless ARENDA_TEST_DATABASE_URL points at PostgreSQL).
+"""
+import os
+import secrets
+from pathlib import Path
+
+from app.permissions import FAB_ROLES, ROLE_OWNER, ROLE_VIEWER
+
+BASE_DIR = Path(__file__).resolve().parent
+INSTANCE_DIR = Path(os.environ.get("ARENDA_INSTANCE_DIR", BASE_DIR / "instance"))
+
+
+def _env_bool(name, default=False):
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _instance_secret():
+    """A per-installation secret kept under instance/, so the embedded mode needs no setup."""
+    INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
+    path = INSTANCE_DIR / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_hex(32))
+    return path.read_text().strip()
+
+
+class Config:
+    APP_NAME = "Аренда"
+    SECRET_KEY = os.environ.get("SECRET_KEY") or _instance_secret()
+    SQLALCHEMY_DATABASE_URI = os.environ.get(
+        "DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'arenda.db'}"
+    )
+    SQLALCHEMY_TRACK_MODIFICATIONS = False
+    REDIS_URL = os.environ.get("REDIS_URL")  # None: embedded mode, jobs run in-process
+
+    # Flask-AppBuilder
+    FAB_CREATE_DB = False  # tables come from migrations only (see docs/architecture.md)
+    FAB_UPDATE_PERMS = False  # every role is a built-in role: no permission rows needed
+    FAB_ROLES = FAB_ROLES
+    AUTH_ROLE_ADMIN = ROLE_OWNER
+    AUTH_ROLE_PUBLIC = "Public"
+    AUTH_USER_REGISTRATION = False
+    FAB_ADD_SECURITY_API = True
+    FAB_API_SWAGGER_UI = True
+    FAB_SECURITY_MANAGER_CLASS = "app.security.ArendaSecurityManager"
+    FAB_INDEX_VIEW = "app.views.home.HomeView"
+    FAB_API_MAX_PAGE_SIZE = 500
+    BABEL_DEFAULT_LOCALE = "ru"
+    BABEL_DEFAULT_FOLDER = "translations"
+    LANGUAGES = {
+        "ru": {"flag": "ru", "name": "Русский"},
+        "en": {"flag": "gb", "name": "English"},
+    }
+    APP_THEME = ""
+    IMG_UPLOAD_FOLDER = str(INSTANCE_DIR / "uploads") + "/"
+    IMG_UPLOAD_URL = "/static/uploads/"
+    UPLOAD_FOLDER = str(INSTANCE_DIR / "uploads") + "/"
+    WTF_CSRF_ENABLED = True
+    DEFAULT_ROLE_FOR_NEW_STAFF = ROLE_VIEWER
+
+    # Mail (the notifications issue reads these; the settings page may override them)
+    MAIL_SERVER = os.environ.get("MAIL_SERVER", "localhost")
+    MAIL_PORT = int(os.environ.get("MAIL_PORT", "25"))
+    MAIL_USE_TLS = _env_bool("MAIL_USE_TLS")
+    MAIL_USE_SSL = _env_bool("MAIL_USE_SSL")
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME")
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD")
+    MAIL_DOMAIN = os.environ.get("MAIL_DOMAIN", "localhost")
+    MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER")
+
+
+class ProductionConfig(Config):
+    SECRET_KEY = os.environ.get("SECRET_KEY")
+    SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL")
+    SESSION_COOKIE_SECURE = _env_bool("SESSION_COOKIE_SECURE", True)
+
+
+class TestConfig(Config):
+    TESTING = True
+    SECRET_KEY = "test-secret-key-that-is-long-enough-for-jwt-0123456789"
+    WTF_CSRF_ENABLED = False
+    SQLALCHEMY_DATABASE_URI = os.environ.get("ARENDA_TEST_DATABASE_URL", "sqlite://")
+    MAIL_SUPPRESS_SEND = False

@@ -1,0 +1,120 @@
+"""Test fixtures: one migrated database and one app per test run; data wiped after each test.
+
+SQLite (a temporary file) by default. With ARENDA_TEST_DATABASE_URL pointing at a PostgreSQL
+server (e.g. postgresql://postgres@127.0.0.1:5432/postgres) the run creates its own fresh
+database there and drops it at the end, so parallel runs never meet.
+"""
+import os
+import uuid
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+os.environ.setdefault("ARENDA_INSTANCE_DIR", str(Path(__file__).resolve().parent.parent / "instance" / "test"))
+
+from app import create_app  # noqa: E402
+from app.extensions import db  # noqa: E402
+from app.permissions import ROLES  # noqa: E402
+from config import TestConfig  # noqa: E402
+from tests import factories  # noqa: E402
+
+PASSWORD = "test-password-1"
+# Tables that keep their rows between tests: staff and roles made once per run.
+KEEP = {"ab_user", "ab_role", "ab_user_role", "ab_permission", "ab_view_menu", "ab_permission_view",
+        "ab_permission_view_role", "alembic_version"}
+
+
+def _server_url(url):
+    return make_url(url).set(database="postgres")
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory):
+    base = os.environ.get("ARENDA_TEST_DATABASE_URL")
+    if not base:
+        yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'arenda-test.db'}"
+        return
+    name = f"arenda_test_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(_server_url(base), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    yield make_url(base).set(database=name).render_as_string(hide_password=False)
+    with admin.connect() as conn:
+        conn.execute(text(f"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{name}'"))
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+    admin.dispose()
+
+
+def make_app(database_url, **overrides):
+    class Config(TestConfig):
+        SQLALCHEMY_DATABASE_URI = database_url
+
+    for key, value in overrides.items():
+        setattr(Config, key, value)
+    return create_app(Config)
+
+
+@pytest.fixture(scope="session")
+def app(database_url):
+    from flask_migrate import upgrade
+
+    application = make_app(database_url)
+    with application.app_context():
+        upgrade()
+        application.appbuilder.sm.seed_roles()
+        for role in ROLES:
+            factories.staff(application.appbuilder.sm, role_username(role), role, PASSWORD)
+        db.session.commit()
+    return application
+
+
+def role_username(role):
+    return role.lower().replace(" & ", "_").replace(" ", "_")
+
+
+@pytest.fixture()
+def session(app):
+    """The app's session inside an app context; every business row is deleted afterwards."""
+    with app.app_context():
+        yield db.session
+        db.session.rollback()
+        for table in reversed(db.metadata.sorted_tables):
+            if table.name not in KEEP:
+                db.session.execute(table.delete())
+        db.session.commit()
+        db.session.remove()
+
+
+@pytest.fixture()
+def client(app, session):
+    return app.test_client()
+
+
+def login(client, username, password=PASSWORD):
+    response = client.post("/login/", data={"username": username, "password": password}, follow_redirects=False)
+    assert response.status_code == 302, response.text
+    return client
+
+
+@pytest.fixture()
+def login_as(client):
+    def do(role):
+        client.get("/logout/")
+        return login(client, role_username(role))
+
+    return do
+
+
+@pytest.fixture()
+def api_token(client):
+    def do(role):
+        response = client.post(
+            "/api/v1/security/login",
+            json={"username": role_username(role), "password": PASSWORD, "provider": "db", "refresh": False},
+        )
+        assert response.status_code == 200, response.text
+        return {"Authorization": f"Bearer {response.json['access_token']}"}
+
+    return do

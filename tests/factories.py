@@ -1,0 +1,101 @@
+"""Builders of valid objects with overridable fields; each takes the session and flushes."""
+import itertools
+from datetime import date
+from decimal import Decimal
+
+from app.domain.enums import ContractStatus, Direction, InvoiceStatus, PartyKind, PaymentSource, RoomKind
+from app.domain.validation import with_account_key, with_inn_checksum
+from app.models import BankAccount, Building, Contract, ContractRoom, Counterparty, Floor, Invoice, Payment, Room
+
+_seq = itertools.count(1)
+
+
+def staff(sm, username, role, password):
+    user = sm.find_user(username=username)
+    if user is None:
+        user = sm.add_user(username, username.capitalize(), "Тестов", f"{username}@test.example", [sm.find_role(role)], password)
+    return user
+
+
+def org_inn():
+    return with_inn_checksum(f"77{next(_seq):07d}")
+
+
+def party(session, **fields):
+    n = next(_seq)
+    values = dict(kind=PartyKind.LEGAL.value, name=f"ООО «Тест {n}»", inn=org_inn(), kpp="770101001", is_customer=True)
+    values.update(fields)
+    counterparty = Counterparty(**values)
+    session.add(counterparty)
+    session.flush()
+    return counterparty
+
+
+def executor(session, **fields):
+    values = dict(is_executor=True, is_customer=False, doc_prefix="А-", reply_to_email="landlord@test.example")
+    values.update(fields)
+    counterparty = party(session, **values)
+    counterparty.bank_accounts.append(
+        BankAccount(account=with_account_key(f"40702810{next(_seq):012d}", "044525225"), bik="044525225", bank_name="ПАО Сбербанк")
+    )
+    session.flush()
+    return counterparty
+
+
+def customer(session, **fields):
+    return party(session, **fields)
+
+
+def room(session, floor=None, **fields):
+    if floor is None:
+        building = Building(name=f"Здание {next(_seq)}")
+        floor = Floor(building=building, number=1)
+        session.add(floor)
+    values = dict(floor=floor, number=str(next(_seq)), kind=RoomKind.OFFICE.value, area=Decimal("50.00"), rent_rate=Decimal("24000.00"))
+    values.update(fields)
+    created = Room(**values)
+    session.add(created)
+    session.flush()
+    return created
+
+
+def contract(session, rooms=(), **fields):
+    values = dict(
+        number=f"Д-{next(_seq)}", date=date(2026, 1, 1), status=ContractStatus.SIGNED.value,
+        start_date=date(2026, 1, 1), end_date=date(2026, 11, 30),
+    )
+    values.update(fields)
+    if "executor" not in values and "executor_id" not in values:
+        values["executor"] = executor(session)
+    if "customer" not in values and "customer_id" not in values:
+        values["customer"] = customer(session)
+    created = Contract(**values)
+    for r in rooms:
+        created.rooms.append(ContractRoom(room=r, area=r.area, rate=r.rent_rate))
+    session.add(created)
+    session.flush()
+    return created
+
+
+def invoice(session, contract_=None, **fields):
+    contract_ = contract_ or contract(session)
+    values = dict(
+        contract=contract_, executor_id=contract_.executor_id, customer_id=contract_.customer_id,
+        number=f"А-{next(_seq)}", date=date(2026, 2, 1), period_start=date(2026, 2, 1), period_end=date(2026, 2, 28),
+        due_date=date(2026, 2, 5), amount=Decimal("1000.00"), status=InvoiceStatus.ISSUED.value,
+    )
+    values.update(fields)
+    created = Invoice(**values)
+    session.add(created)
+    session.flush()
+    return created
+
+
+def payment(session, **fields):
+    values = dict(direction=Direction.INCOMING.value, date=date(2026, 2, 3), number=str(next(_seq)), amount=Decimal("1000.00"),
+                  source=PaymentSource.MANUAL.value)
+    values.update(fields)
+    created = Payment(**values)
+    session.add(created)
+    session.flush()
+    return created
