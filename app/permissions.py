@@ -110,6 +110,8 @@ _SELF_SERVICE = [
     ["^UserInfoEditView$", "^can_this_form_get$"],
     ["^UserInfoEditView$", "^can_this_form_post$"],
     ["^MenuApi$", "^can_get$"],
+    ["^OpenApi$", "^can_get$"],
+    ["^SwaggerView$", "^can_show$"],
     [_exact(RESOURCE_DASHBOARD), _exact(CAN_READ)],
 ]
 

@@ -104,6 +104,9 @@ class ContractRoomsField(fields.Field):
 
         if not isinstance(value, list):
             raise ValidationError("Ожидается список помещений: [{\"room\": id, \"area\": .., \"rate\": ..}]")
+        # Rows of the contract being edited are updated in place (its (contract, room) pairs are unique).
+        instance = getattr(self.parent, "instance", None)
+        existing = {row.room_id: row for row in instance.rooms} if instance is not None else {}
         rows = []
         for position, entry in enumerate(value, 1):
             if not isinstance(entry, dict) or "room" not in entry:
@@ -116,7 +119,9 @@ class ContractRoomsField(fields.Field):
                 rate = Decimal(str(entry.get("rate", room.rent_rate)))
             except InvalidOperation:
                 raise ValidationError(f"Помещение {position}: площадь и ставка — числа") from None
-            rows.append(ContractRoom(room=room, room_id=room.id, area=area, rate=rate))
+            row = existing.get(room.id) or ContractRoom(room=room, room_id=room.id)
+            row.area, row.rate = area, rate
+            rows.append(row)
         return rows
 
 

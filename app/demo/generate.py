@@ -128,8 +128,8 @@ def generate(session, contracts, today, seed=1):
         executor_id, prefix, executor_inn = executors[i % 2]
         customer_id, customer_inn = customers[i % len(customers)]
         status = rng.choices(statuses, weights)[0]
-        start = today.replace(day=1) - relativedelta(months=rng.randrange(1, 24))
-        end = start + relativedelta(months=rng.choice((11, 36))) - timedelta(days=1)
+        start = today.replace(day=1) - relativedelta(months=rng.randrange(3, 30))
+        end = start + relativedelta(months=rng.choice((11, 36, 36, 60))) - timedelta(days=1)
         room_id, area, rate = rooms[i]
         rent = (area * rate / 12).quantize(Decimal("0.01"))
         contract_id = ids.take(Contract)

@@ -37,6 +37,7 @@ def _previous_amount(allocation):
 
 def apply(session, allocation):
     """Validate a new or changed allocation and move the paid sums by its change."""
+    previous = _previous_amount(allocation)  # before any query autoflushes the change away
     payment_id = allocation.payment_id or (allocation.payment and allocation.payment.id)
     invoice_id = allocation.invoice_id or (allocation.invoice and allocation.invoice.id)
     if payment_id is None or invoice_id is None:
@@ -46,7 +47,7 @@ def apply(session, allocation):
         raise ValidationFailed({"amount": [N_("Сумма разноски должна быть больше нуля")]})
     payment = _locked(session, Payment, payment_id)
     invoice = _locked(session, Invoice, invoice_id)
-    delta = amount - _previous_amount(allocation)
+    delta = amount - previous
     errors = {}
     if payment.direction != Direction.INCOMING.value:
         errors.setdefault("payment", []).append(N_("Разносить можно только поступления"))

@@ -3,6 +3,7 @@ field rules as form validators, and domain errors turned into flash messages."""
 from flask_appbuilder import ModelView
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_babel import gettext
+from wtforms import BooleanField
 from wtforms.validators import ValidationError
 
 from app.domain import validation
@@ -63,6 +64,7 @@ class ArendaModelView(ModelView):
         labels = dict(LABELS)
         labels.update(self.label_columns or {})
         self.label_columns = labels
+        self._optional_checkboxes(labels)
         formatters = {column: blank_none for column in self._shown_columns()}
         formatters.update(self.formatters_columns or {})
         self.formatters_columns = formatters
@@ -72,6 +74,16 @@ class ArendaModelView(ModelView):
                 validators.setdefault(field, []).extend(extra)
             self.validators_columns = validators
         super().__init__(**kwargs)
+
+    def _optional_checkboxes(self, labels):
+        """An unticked box means False: FAB would mark NOT NULL booleans as required."""
+        checkboxes = {
+            column: BooleanField(labels.get(column, column), description=(self.description_columns or {}).get(column, ""))
+            for column in self.datamodel.get_columns_list()
+            if self.datamodel.is_boolean(column)
+        }
+        self.add_form_extra_fields = {**checkboxes, **(self.add_form_extra_fields or {})}
+        self.edit_form_extra_fields = {**checkboxes, **(self.edit_form_extra_fields or {})}
 
     def _shown_columns(self):
         columns = list(self.list_columns or []) + list(self.show_columns or [])
