@@ -83,6 +83,7 @@ def test_room_list_and_building_card_show_occupancy_today(client, login_as, sess
     assert 'data-room="101"' in card and 'data-room="102"' in card
     assert card[card.index('data-room="101"'):].split("</tr>")[0].count("Занято") == 1
     assert card[card.index('data-room="102"'):].split("</tr>")[0].count("Свободно") == 1
+    assert card[card.index('data-room="1С"'):].split("</tr>")[0].count("—") == 1  # service rooms are not let
     assert "свободно 50,00&nbsp;м², занято 50,00&nbsp;м²" in card  # the service room counts in neither
     assert ended.status == "signed"
 

@@ -24,16 +24,17 @@ def occupied_room_ids(session, on, room_ids=None):
 
 def building_occupancy(session, building_id, on):
     """Rooms of a building with their occupancy, ordered by floor and number:
-    [(floor, room, occupied)], plus area totals {"free": .., "occupied": ..} of lettable rooms."""
+    [(floor, room, occupied)] (occupied is None for service rooms, never let on their own),
+    plus area totals {"free": .., "occupied": ..} of lettable rooms."""
     rooms = session.execute(
         select(Floor, Room).join(Room, Room.floor_id == Floor.id).where(Floor.building_id == building_id).order_by(Floor.number, Room.number)
     ).all()
     occupied = occupied_room_ids(session, on, [room.id for _, room in rooms])
     rows, totals = [], {"free": 0, "occupied": 0}
     for floor, room in rooms:
-        busy = room.id in occupied
+        busy = None if room.kind == RoomKind.SERVICE.value else room.id in occupied
         rows.append((floor, room, busy))
-        if room.kind != RoomKind.SERVICE.value:
+        if busy is not None:
             totals["occupied" if busy else "free"] += room.area
     return rows, totals
 

@@ -21,8 +21,11 @@ class RoomInterface(SQLAInterface):
         count, items = super().query(*args, **kwargs)
         busy = occupied_room_ids(self.session, today(), [room.id for room in items])
         for room in items:
-            room.occupancy = OCCUPIED if room.id in busy else FREE
+            room.occupancy = "—" if room.kind == RoomKind.SERVICE.value else OCCUPIED if room.id in busy else FREE
         return count, items
+
+    def get_related_interface(self, col_name):
+        return SQLAInterface(self.get_related_model(col_name))
 
 
 class BuildingPhotoView(ArendaModelView):
