@@ -25,7 +25,7 @@ system-deps:
 	fi
 
 translations: $(VENV)/.installed
-	@$(VENV)/bin/pybabel compile -q -f -d app/translations
+	@$(VENV)/bin/pybabel compile -f -d app/translations >/dev/null
 
 migrate: install
 	$(FLASK) db upgrade
