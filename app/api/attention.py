@@ -95,6 +95,7 @@ class AttentionApi(BaseApi):
     def _kinds(self):
         asked = request.args.get("kind")
         if asked is not None and asked not in attention.KINDS:
-            raise _BadRequest(gettext("kind: неизвестный вид «%(kind)s»; допустимы: %(kinds)s", kind=asked, kinds=", ".join(attention.KINDS)))
+            message = gettext("kind: неизвестный вид «%(kind)s»; допустимы: %(kinds)s", kind=asked, kinds=", ".join(attention.KINDS))
+            raise _BadRequest(message)
         readable = [k for k in attention.KINDS if self.appbuilder.sm.has_access(P.CAN_READ, RESOURCE_OF_KIND[k])]
         return [k for k in readable if asked in (None, k)]

@@ -8,7 +8,9 @@ from app.extensions import db
 from app.timeutil import today
 
 group = AppGroup("attention", help="Needs attention: counts per rule and the rows with their reasons.")
-on_option = click.option("--on", "on", callback=iso_date, metavar="YYYY-MM-DD", help="The day to judge by (default: today, UTC).")
+on_option = click.option(
+    "--on", "on", callback=iso_date, metavar="YYYY-MM-DD", help="The day to judge by (default: today, UTC)."
+)
 
 
 @group.command("counts")

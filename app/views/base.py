@@ -7,7 +7,7 @@ from flask import abort, jsonify, request, url_for
 from flask_appbuilder import ModelView, expose, has_access
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_babel import gettext
-from sqlalchemy import or_, select
+from sqlalchemy import String, cast, or_, select
 from wtforms import Field
 from wtforms.validators import ValidationError
 
@@ -133,7 +133,9 @@ class ArendaModelView(ModelView):
         query = select(model).order_by(*searched[:1], model.id)
         term = request.args.get("q", "").strip()
         if term and searched:
-            query = query.where(or_(*(c.icontains(term, autoescape=True) for c in searched)))
+            # A floor's number is an integer: searched as text too.
+            texts = (c if isinstance(c.type, String) else cast(c, String) for c in searched)
+            query = query.where(or_(*(c.icontains(term, autoescape=True) for c in texts)))
         page = request.args.get("page", "1")
         page = int(page) if page.isdigit() and int(page) > 0 else 1
         rows = db.session.scalars(query.offset((page - 1) * OPTIONS_PAGE).limit(OPTIONS_PAGE + 1)).all()
