@@ -45,5 +45,6 @@ test: install system-deps
 migration: install
 	$(FLASK) db migrate -m "$(m)"
 
+# `make bench` runs every benchmark; `make bench BENCH=attention` only the named ones.
 bench: install
-	$(PY) -m benchmarks
+	$(PY) -m benchmarks $(BENCH)

@@ -51,9 +51,15 @@ def create_app(config=None):
 
 @event.listens_for(Engine, "connect")
 def _sqlite_pragmas(dbapi_connection, connection_record):
-    """SQLite: enforce foreign keys (ON DELETE CASCADE) and wait instead of failing on locks."""
+    """SQLite: enforce foreign keys (ON DELETE CASCADE) and wait instead of failing on locks;
+    lower() of any alphabet, so case-insensitive search (ILIKE) works for Cyrillic too."""
     if type(dbapi_connection).__module__.startswith("sqlite3"):
+        dbapi_connection.create_function("lower", 1, _lower, deterministic=True)
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA busy_timeout=10000")
         cursor.close()
+
+
+def _lower(value):
+    return value.lower() if isinstance(value, str) else value

@@ -3,9 +3,9 @@ import itertools
 from datetime import date
 from decimal import Decimal
 
-from app.domain.enums import ContractStatus, Direction, InvoiceStatus, PartyKind, PaymentSource, RoomKind
+from app.domain.enums import ActStatus, ContractStatus, Direction, InvoiceStatus, PartyKind, PaymentSource, RoomKind
 from app.domain.validation import with_account_key, with_inn_checksum
-from app.models import BankAccount, Building, Contract, ContractRoom, Counterparty, Floor, Invoice, Payment, Room
+from app.models import Act, BankAccount, Building, Contract, ContractRoom, Counterparty, Floor, Invoice, Payment, Room
 
 _seq = itertools.count(1)
 
@@ -77,18 +77,29 @@ def contract(session, rooms=(), **fields):
     return created
 
 
-def invoice(session, contract_=None, **fields):
+def _document(session, model, contract_, defaults, fields):
+    """An invoice or act of February 2026 on the contract (a new one when not given)."""
     contract_ = contract_ or contract(session)
     values = dict(
         contract=contract_, executor_id=contract_.executor_id, customer_id=contract_.customer_id,
-        number=f"А-{next(_seq)}", date=date(2026, 2, 1), period_start=date(2026, 2, 1), period_end=date(2026, 2, 28),
-        due_date=date(2026, 2, 5), amount=Decimal("1000.00"), status=InvoiceStatus.ISSUED.value,
+        number=f"А-{next(_seq)}", period_start=date(2026, 2, 1), period_end=date(2026, 2, 28), amount=Decimal("1000.00"),
     )
+    values.update(defaults)
     values.update(fields)
-    created = Invoice(**values)
+    created = model(**values)
     session.add(created)
     session.flush()
     return created
+
+
+def invoice(session, contract_=None, **fields):
+    defaults = dict(date=date(2026, 2, 1), due_date=date(2026, 2, 5), status=InvoiceStatus.ISSUED.value)
+    return _document(session, Invoice, contract_, defaults, fields)
+
+
+def act(session, contract_=None, **fields):
+    defaults = dict(date=date(2026, 2, 28), planned_date=date(2026, 2, 28), status=ActStatus.SIGNED.value)
+    return _document(session, Act, contract_, defaults, fields)
 
 
 def payment(session, **fields):

@@ -5,6 +5,7 @@ from flask_appbuilder.models.sqla.interface import SQLAInterface
 from marshmallow import ValidationError, fields
 
 from app import permissions as P
+from app.api.attention import AttentionApi
 from app.api.base import ArendaApi
 from app.domain import allocation
 from app.domain.contracts import record_status_change
@@ -238,7 +239,7 @@ class AllocationApi(ArendaApi):
 
 RESOURCES = [
     CounterpartyApi, BankAccountApi, BuildingApi, SectionApi, FloorApi, RoomApi, ContractApi, AgreementApi,
-    InvoiceApi, ActApi, PaymentApi, AllocationApi,
+    InvoiceApi, ActApi, PaymentApi, AllocationApi, AttentionApi,
 ]
 
 

@@ -22,3 +22,13 @@ def emit(payload):
 def fail(message):
     click.echo(json.dumps({"error": message}, ensure_ascii=False), err=True)
     sys.exit(1)
+
+
+def iso_date(ctx, param, value):
+    """Click callback of date options (`--on YYYY-MM-DD`): the date, or a clear error and exit 1."""
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        fail(f"{param.opts[0]}: ожидается дата в виде ГГГГ-ММ-ДД, получено «{value}»")

@@ -3,7 +3,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from flask_appbuilder.models.sqla import Model
-from sqlalchemy import CheckConstraint, DateTime, Numeric, String
+from sqlalchemy import CheckConstraint, DateTime, Index, Numeric, String, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.timeutil import utcnow
@@ -40,6 +40,11 @@ def non_negative(column):
     return CheckConstraint(f"{column} >= 0", name=f"{column}_non_negative")
 
 
+def partial_index(name, *columns, where):
+    """An index of only the rows matching `where` (SQL), on PostgreSQL and SQLite alike."""
+    return Index(name, *columns, postgresql_where=text(where), sqlite_where=text(where))
+
+
 class Timestamps:
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, nullable=False)
     updated_at: Mapped[datetime] = mapped_column(
@@ -47,4 +52,7 @@ class Timestamps:
     )
 
 
-__all__ = ["Model", "MONEY", "AREA", "RATE", "money_column", "enum_column", "enum_check", "non_negative", "Timestamps"]
+__all__ = [
+    "Model", "MONEY", "AREA", "RATE", "money_column", "enum_column", "enum_check", "non_negative", "partial_index",
+    "Timestamps",
+]

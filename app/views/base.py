@@ -1,18 +1,27 @@
 """The shared ModelView: compressed read/write permissions, Russian labels, the domain's
-field rules as form validators, and domain errors turned into flash messages."""
-from flask_appbuilder import ModelView
+field rules as form validators, relation filters that search on the server, and domain
+errors turned into flash messages."""
+import re
+
+from flask import abort, jsonify, request, url_for
+from flask_appbuilder import ModelView, expose, has_access
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_babel import gettext
-from wtforms import BooleanField
+from sqlalchemy import String, cast, or_, select
+from wtforms import BooleanField, Field
 from wtforms.validators import ValidationError
 
 from app.domain import validation
+from app.extensions import db
 from app.permissions import CAN_READ, CAN_WRITE
 from app.views.formatters import blank_none
 from app.views.labels import LABELS
-from app.views.widgets import CardWidget
+from app.views.widgets import CardWidget, RemoteSelectWidget
 
-READ_METHODS = ("list", "show", "download", "api", "api_read", "api_get", "api_column_add", "api_column_edit", "api_readvalues")
+READ_METHODS = (
+    "list", "show", "download", "api", "api_read", "api_get", "api_column_add", "api_column_edit", "api_readvalues",
+    "related",
+)
 WRITE_METHODS = ("add", "edit", "delete", "api_create", "api_update", "api_delete", "action", "action_post")
 
 
@@ -45,6 +54,33 @@ class FieldRules:
             message = rule(field.data, record)
             if message:
                 raise ValidationError(gettext(message))
+
+
+class RelationSearchField(Field):
+    """A relation filter of a list's search form: its options come from the view's `related`
+    endpoint as the user types; only the ones chosen in the current filters are rendered."""
+
+    widget = RemoteSelectWidget()
+
+    def __init__(self, label=None, view_name=None, column=None, model=None, **kwargs):
+        super().__init__(label, **kwargs)
+        self.view_name, self.column, self.model = view_name, column, model
+
+    def url(self):
+        return url_for(f"{self.view_name}.related", column=self.column)
+
+    def chosen(self):
+        arg = re.compile(rf"^_flt_\d_{re.escape(self.column)}$")
+        ids = {int(v) for k in request.args if arg.match(k) for v in request.args.getlist(k) if v.isdigit()}
+        if not ids:
+            return []
+        rows = db.session.scalars(select(self.model).where(self.model.id.in_(ids)))
+        return [(row.id, str(row)) for row in rows]
+
+
+# Columns a relation filter searches by, when the related model has them.
+SEARCHED_BY = ("number", "name", "inn", "username", "first_name", "last_name", "email")
+OPTIONS_PAGE = 20
 
 
 def form_validators(entity):
@@ -84,6 +120,40 @@ class ArendaModelView(ModelView):
         }
         self.add_form_extra_fields = {**checkboxes, **(self.add_form_extra_fields or {})}
         self.edit_form_extra_fields = {**checkboxes, **(self.edit_form_extra_fields or {})}
+
+    def _init_forms(self):
+        extra = dict(self.search_form_extra_fields or {})
+        for column in self.search_columns:
+            if column not in extra and self.datamodel.is_relation_many_to_one(column):
+                extra[column] = RelationSearchField(
+                    self.label_columns.get(column, column), view_name=self.__class__.__name__, column=column,
+                    model=self.datamodel.get_related_model(column),
+                )
+        self.search_form_extra_fields = extra
+        super()._init_forms()
+
+    @expose("/related/<column>")
+    @has_access
+    def related(self, column):
+        """Options of a relation filter for select2: {"results": [{"id", "text"}], "pagination": {"more"}}."""
+        field = self.search_form_extra_fields.get(column)
+        if field is None or field.field_class is not RelationSearchField:
+            abort(404)
+        model = self.datamodel.get_related_model(column)
+        searched = [getattr(model, name) for name in SEARCHED_BY if hasattr(model, name)]
+        query = select(model).order_by(*searched[:1], model.id)
+        term = request.args.get("q", "").strip()
+        if term and searched:
+            # A floor's number is an integer: searched as text too.
+            texts = (c if isinstance(c.type, String) else cast(c, String) for c in searched)
+            query = query.where(or_(*(c.icontains(term, autoescape=True) for c in texts)))
+        page = request.args.get("page", "1")
+        page = int(page) if page.isdigit() and int(page) > 0 else 1
+        rows = db.session.scalars(query.offset((page - 1) * OPTIONS_PAGE).limit(OPTIONS_PAGE + 1)).all()
+        return jsonify(
+            results=[{"id": row.id, "text": str(row)} for row in rows[:OPTIONS_PAGE]],
+            pagination={"more": len(rows) > OPTIONS_PAGE},
+        )
 
     def _shown_columns(self):
         columns = list(self.list_columns or []) + list(self.show_columns or [])

@@ -9,6 +9,7 @@ from app import permissions as P
 from app.domain.contracts import record_status_change
 from app.domain.enums import BillingPeriod, ContractStatus, InvoicedPeriod, VatMode
 from app.models import Agreement, AgreementRoom, Contract, ContractRoom, ContractService, ContractStatusChange
+from app.views.attention import AttentionMixin
 from app.views.base import ArendaModelView, compressed_permissions
 from app.views.formatters import area, date_ru, enum_choices, enum_label, money, percent, yes_no
 
@@ -89,7 +90,7 @@ class AgreementView(ArendaModelView):
     formatters_columns = {"date": date_ru, "start_date": date_ru, "new_end_date": date_ru, "new_monthly_rent": money, "terminates": yes_no}
 
 
-class ContractView(ArendaModelView):
+class ContractView(AttentionMixin, ArendaModelView):
     datamodel = SQLAInterface(Contract)
     class_permission_name = P.RESOURCE_CONTRACT
     entity = "contract"

@@ -7,6 +7,7 @@ from app import permissions as P
 from app.domain.documents import take_parties_from_contract
 from app.domain.enums import ActStatus, DocumentKind, InvoiceStatus, PaymentState, VatInvoiceStatus
 from app.models import Act, ActLine, Invoice, InvoiceLine, VatInvoice
+from app.views.attention import AttentionMixin
 from app.views.base import ArendaModelView
 from app.views.formatters import date_ru, enum_choices, enum_label, money
 from app.views.money import InvoiceAllocationView
@@ -54,7 +55,7 @@ class _DocumentView(ArendaModelView):
         super().check(item)
 
 
-class InvoiceView(_DocumentView):
+class InvoiceView(AttentionMixin, _DocumentView):
     datamodel = SQLAInterface(Invoice)
     class_permission_name = P.RESOURCE_INVOICE
     entity = "invoice"
@@ -96,7 +97,7 @@ class VatInvoiceView(ArendaModelView):
     formatters_columns = {"date": date_ru, **_SUMS, "status": enum_label(VatInvoiceStatus)}
 
 
-class ActView(_DocumentView):
+class ActView(AttentionMixin, _DocumentView):
     datamodel = SQLAInterface(Act)
     class_permission_name = P.RESOURCE_ACT
     entity = "act"

@@ -7,6 +7,7 @@ from app import permissions as P
 from app.domain import allocation
 from app.domain.enums import Direction, PaymentSource
 from app.models import Allocation, Payment
+from app.views.attention import AttentionMixin
 from app.views.base import ArendaModelView
 from app.views.formatters import date_ru, enum_choices, enum_label, money, yes_no
 
@@ -53,7 +54,7 @@ class InvoiceAllocationView(_AllocationBase):
     label_columns = {"payment.payer_name": _("Плательщик")}
 
 
-class PaymentView(ArendaModelView):
+class PaymentView(AttentionMixin, ArendaModelView):
     datamodel = SQLAInterface(Payment)
     class_permission_name = P.RESOURCE_PAYMENT
     entity = "payment"
