@@ -91,3 +91,12 @@ def test_allocation_cannot_exceed_the_invoice(client, api_token, session):
     assert response.status_code == 201, response.json
     session.expire_all()
     assert client.get(f"/api/v1/invoice/{invoice.id}", headers=headers).json["result"]["payment_state"] == "paid"
+
+
+def test_each_request_is_judged_by_its_own_token(client, api_token, session):
+    from app.permissions import ROLE_TARIFF
+
+    manager, tariff = api_token(ROLE_MANAGER), api_token(ROLE_TARIFF)
+    assert client.get("/api/v1/contract/", headers=manager).status_code == 200
+    assert client.get("/api/v1/contract/", headers=tariff).status_code == 403
+    assert client.get("/api/v1/contract/").status_code == 401

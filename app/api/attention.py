@@ -31,7 +31,6 @@ class AttentionApi(BaseApi):
     class_permission_name = P.RESOURCE_DASHBOARD
     base_permissions = [P.CAN_READ]
     method_permission_name = {"get_list": READ, "counts": READ}
-    allow_browser_login = True
     openapi_spec_tag = "Attention"
 
     @expose("/", methods=["GET"])

@@ -15,7 +15,7 @@ class ArendaApi(ModelRestApi):
     entity = None  # key of app.domain.validation.RULES
     base_permissions = [CAN_READ, CAN_WRITE]
     method_permission_name = {"get": READ, "get_list": READ, "info": READ, "post": WRITE, "put": WRITE, "delete": WRITE}
-    allow_browser_login = True
+    allow_browser_login = False  # integrations authenticate by JWT only; no cookie sessions, no CSRF surface
     page_size = 50
 
     def check(self, item):
