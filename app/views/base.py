@@ -112,7 +112,8 @@ class ArendaModelView(ModelView):
         super().__init__(**kwargs)
 
     def _optional_checkboxes(self, labels):
-        """An unticked box means False: FAB would mark NOT NULL booleans as required."""
+        """An unticked box means False: FAB would mark NOT NULL booleans as required (in forms
+        and in the search filters, where a "No" filter could then not be submitted)."""
         checkboxes = {
             column: BooleanField(labels.get(column, column), description=(self.description_columns or {}).get(column, ""))
             for column in self.datamodel.get_columns_list()
@@ -120,6 +121,7 @@ class ArendaModelView(ModelView):
         }
         self.add_form_extra_fields = {**checkboxes, **(self.add_form_extra_fields or {})}
         self.edit_form_extra_fields = {**checkboxes, **(self.edit_form_extra_fields or {})}
+        self.search_form_extra_fields = {**checkboxes, **(self.search_form_extra_fields or {})}
 
     def _init_forms(self):
         extra = dict(self.search_form_extra_fields or {})
