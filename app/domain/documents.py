@@ -25,10 +25,6 @@ def take_parties_from_contract(document):
         document.customer = contract.customer
 
 
-def _doc(document):
-    return schedule.ACT if isinstance(document, Act) else schedule.INVOICE
-
-
 def is_issued(document):
     """Issued and in force: an invoice `issued`, an act on signing or signed."""
     if isinstance(document, Act):
@@ -69,7 +65,7 @@ def on_saved(session, document, today):
     schedule.lock_contracts(session, [document.contract.id])  # before the counter, as issuers do
     if is_issued(document):
         if not document.number:
-            document.number = numbering.next_number(session, document.contract.executor_id, _doc(document))
+            document.number = numbering.next_number(session, document.contract.executor_id, schedule.doc_of(document))
         if document.date is None:
             document.date = today
     _sync_lines(document)
@@ -82,7 +78,7 @@ def on_saved(session, document, today):
 def cancel(session, document, today):
     """Cancel a document. A cancelled plan is not planned again; a cancelled issued document
     no longer covers its days, so the schedule plans them anew."""
-    cancelled = schedule.CANCELLED[_doc(document)]
+    cancelled = schedule.CANCELLED[schedule.doc_of(document)]
     if document.status == cancelled:
         raise DomainError(N_("Документ уже отменён"))
     document.status = cancelled

@@ -4,6 +4,7 @@ and which days of a period the issued documents leave uncovered.
 A part of a period is worth `monthly amount × days ÷ days in the period`, rounded to
 kopecks; a whole period is worth exactly the monthly amount.
 """
+from calendar import monthrange
 from datetime import timedelta
 from decimal import Decimal
 
@@ -15,6 +16,12 @@ ONE_DAY = timedelta(days=1)
 def days(start, end):
     """Days from `start` to `end`, both counted."""
     return (end - start).days + 1
+
+
+def add_months(day, months):
+    """The same day `months` later (earlier when negative), or that month's last day when it is shorter."""
+    year, month = divmod(day.year * 12 + day.month - 1 + months, 12)
+    return day.replace(year=year, month=month + 1, day=min(day.day, monthrange(year, month + 1)[1]))
 
 
 def prorate(monthly, part_days, period_days):

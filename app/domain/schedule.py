@@ -16,13 +16,13 @@ invoice beside each act when the executor has them on.
 Nothing here commits; issuers lock the contract rows first, so two issuers never issue the
 same document, and the caller's transaction holds the document counters until it commits.
 """
+from calendar import monthrange
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Optional
 
-from dateutil.relativedelta import relativedelta
 from sqlalchemy import and_, delete, insert, or_, select, union, update
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -39,7 +39,7 @@ from app.domain.enums import (
     VatInvoiceStatus,
     VatMode,
 )
-from app.domain.proration import days, prorate, split, uncovered
+from app.domain.proration import add_months, days, prorate, split, uncovered
 from app.domain.vat import with_vat
 from app.errors import DomainError
 from app.models import Act, ActLine, Agreement, Contract, Invoice, InvoiceLine, VatInvoice
@@ -51,6 +51,9 @@ LINE_MODELS = {INVOICE: (InvoiceLine, "invoice_id"), ACT: (ActLine, "act_id")}
 PLANNED = {INVOICE: InvoiceStatus.PLANNED.value, ACT: ActStatus.PLANNED.value}
 ISSUED = {INVOICE: InvoiceStatus.ISSUED.value, ACT: ActStatus.ON_SIGNING.value}
 CANCELLED = {INVOICE: InvoiceStatus.CANCELLED.value, ACT: ActStatus.CANCELLED.value}
+RENT, DEPOSIT = DocumentKind.RENT.value, DocumentKind.DEPOSIT.value
+FROM_START = BillingPeriod.FROM_START.value
+INVOICE_MONTH_SHIFT = {InvoicedPeriod.NEXT.value: -1, InvoicedPeriod.CURRENT.value: 0, InvoicedPeriod.PREVIOUS.value: 1}
 HORIZON_MONTHS = 12  # open-ended contracts are planned this far ahead of today
 ONE_DAY = timedelta(days=1)
 ZERO = Decimal("0.00")
@@ -141,10 +144,10 @@ class Issued:
 
 def _full_period(contract, k):
     """The k-th billing period of the contract, whole (k = 0 holds the start date)."""
-    if contract.billing_period == BillingPeriod.FROM_START.value:
-        return contract.start_date + relativedelta(months=k), contract.start_date + relativedelta(months=k + 1) - ONE_DAY
-    first = contract.start_date.replace(day=1) + relativedelta(months=k)
-    return first, first + relativedelta(months=1) - ONE_DAY
+    if contract.billing_period == FROM_START:
+        return add_months(contract.start_date, k), add_months(contract.start_date, k + 1) - ONE_DAY
+    first = add_months(contract.start_date.replace(day=1), k)
+    return first, add_months(first, 1) - ONE_DAY
 
 
 def _in_term(contract, k, end):
@@ -158,7 +161,7 @@ def periods(contract, today):
     """The contract's billing periods over its term (open-ended: those starting within
     HORIZON_MONTHS of today)."""
     end = end_in_force(contract)
-    last_start = end if end is not None else today + relativedelta(months=HORIZON_MONTHS)
+    last_start = end if end is not None else add_months(today, HORIZON_MONTHS)
     result, k = [], 0
     while _full_period(contract, k)[0] <= last_start:
         period = _in_term(contract, k, end)
@@ -194,14 +197,13 @@ def period_of(contract, day):
 
 
 def _day_of(month_first, day):
-    return month_first.replace(day=min(day, (month_first + relativedelta(months=1) - ONE_DAY).day))
+    return month_first.replace(day=min(day, monthrange(month_first.year, month_first.month)[1]))
 
 
 def invoice_date(contract, period):
     """The invoice for a period is planned on the invoice day of the month before it (next),
     of its own month (current) or of the month after it (previous), not before the contract's date."""
-    shift = {InvoicedPeriod.NEXT.value: -1, InvoicedPeriod.CURRENT.value: 0, InvoicedPeriod.PREVIOUS.value: 1}
-    month = period.full_start.replace(day=1) + relativedelta(months=shift.get(contract.invoiced_period, 0))
+    month = add_months(period.full_start.replace(day=1), INVOICE_MONTH_SHIFT.get(contract.invoiced_period, 0))
     planned = _day_of(month, contract.invoice_day or 1)
     return planned if contract.date is None else max(planned, contract.date)  # never before the contract
 
@@ -210,7 +212,7 @@ def due_date(contract, issued_on):
     """Payment day of the month (the first one on or after the invoice), else the payment term in days."""
     if contract.payment_day:
         due = _day_of(issued_on.replace(day=1), contract.payment_day)
-        return due if due >= issued_on else _day_of(issued_on.replace(day=1) + relativedelta(months=1), contract.payment_day)
+        return due if due >= issued_on else _day_of(add_months(issued_on.replace(day=1), 1), contract.payment_day)
     if contract.payment_term_days is not None:
         return issued_on + timedelta(days=contract.payment_term_days)
     return None
@@ -219,7 +221,7 @@ def due_date(contract, issued_on):
 # --- amounts -----------------------------------------------------------------------------
 
 def _label(contract, period, first, last):
-    if contract.billing_period != BillingPeriod.FROM_START.value and (first, last) == (period.full_start, period.full_end):
+    if contract.billing_period != FROM_START and (first, last) == (period.full_start, period.full_end):
         return f"за {MONTHS[first.month - 1]} {first.year} г."
     return f"за период с {first:%d.%m.%Y} по {last:%d.%m.%Y}"
 
@@ -250,7 +252,7 @@ def _rent_draft(contract, period, doc, covered, changes):
     if not lines:
         return None
     planned = invoice_date(contract, period) if doc == INVOICE else period.end
-    return Draft(doc, DocumentKind.RENT.value, gaps[0][0], gaps[-1][1], planned, lines, period.full_start)
+    return Draft(doc, RENT, gaps[0][0], gaps[-1][1], planned, lines, period.full_start)
 
 
 def _deposit_draft(contract):
@@ -261,7 +263,7 @@ def _deposit_draft(contract):
     planned = contract.start_date if first is None else min(invoice_date(contract, first), contract.start_date)
     name = f"Обеспечительный платёж по договору № {contract.number} от {contract.date:%d.%m.%Y}"
     line = _line(contract, name, contract.start_date, contract.start_date, contract.deposit, VatMode.NONE.value)
-    return Draft(INVOICE, DocumentKind.DEPOSIT.value, contract.start_date, contract.start_date, planned, [line])
+    return Draft(INVOICE, DEPOSIT, contract.start_date, contract.start_date, planned, [line])
 
 
 def plan(contract, today, covered=None):
@@ -293,10 +295,10 @@ def coverage(session, contract_ids):
         for doc, model in MODELS.items():
             rows = session.execute(
                 select(model.contract_id, model.kind, model.period_start, model.period_end)
-                .where(model.contract_id.in_(chunk), model.kind.in_([DocumentKind.RENT.value, DocumentKind.DEPOSIT.value]), _covering(doc))
+                .where(model.contract_id.in_(chunk), model.kind.in_([RENT, DEPOSIT]), _covering(doc))
             )
             for contract_id, kind, start, end in rows:
-                if kind == DocumentKind.DEPOSIT.value:
+                if kind == DEPOSIT:
                     result[contract_id].deposit = True
                 else:
                     result[contract_id].ranges[doc].append((start, end))
@@ -368,6 +370,26 @@ def open_ended_contract_ids(session):
     return sorted(session.scalars(select(Contract.id).where(Contract.status.in_(ACTIVE_CONTRACT), Contract.end_date.is_(None))))
 
 
+def overview(session, contract, today):
+    """The contract's schedule as its card shows it: [(period, invoices, acts)] in period
+    order (an active contract's every period, and any period its documents belong to), and
+    the documents of no period (the deposit, other charges, days outside the term)."""
+    rows = {p.full_start: (p, [], []) for p in periods(contract, today)} if is_active(contract.status) else {}
+    others = []
+    for position, (doc, model) in enumerate(MODELS.items(), 1):
+        query = select(model).where(model.contract_id == contract.id).order_by(model.period_start, model.id)
+        for document in session.scalars(query.options(selectinload(Act.vat_invoice)) if model is Act else query):
+            if document.kind == RENT:
+                key = period_key(contract, document.period_start)
+                if key not in rows and (period := period_of(contract, document.period_start)) is not None:
+                    rows[key] = (period, [], [])
+                if key in rows:
+                    rows[key][position].append(document)
+                    continue
+            others.append(document)
+    return [rows[key] for key in sorted(rows)], others
+
+
 # --- rebuild -----------------------------------------------------------------------------
 
 def _planned_documents(session, contract_id):
@@ -380,7 +402,8 @@ def _planned_documents(session, contract_id):
     ]
 
 
-def _doc_of(document):
+def doc_of(document):
+    """INVOICE or ACT: which kind of document (for numbering and statuses) an invoice or act is."""
     return INVOICE if isinstance(document, Invoice) else ACT
 
 
@@ -411,10 +434,10 @@ def rebuild(session, contract, today):
     wanted = {(draft.doc, draft.kind, draft.period_key): draft for draft in drafts}
     for document in existing:
         draft = None
-        if document.kind == DocumentKind.RENT.value:
-            draft = wanted.pop((_doc_of(document), document.kind, period_key(contract, document.period_start)), None)
-        elif document.kind == DocumentKind.DEPOSIT.value:
-            draft = wanted.pop((_doc_of(document), document.kind, None), None)
+        if document.kind == RENT:
+            draft = wanted.pop((doc_of(document), document.kind, period_key(contract, document.period_start)), None)
+        elif document.kind == DEPOSIT:
+            draft = wanted.pop((doc_of(document), document.kind, None), None)
         elif is_active(contract.status):
             continue  # a planned "other" document was written by hand: the schedule leaves it
         if draft is None:
@@ -438,11 +461,11 @@ def rebuild(session, contract, today):
 
 def _draft_for_row(contract, row, covered, changes):
     """What issuing a planned row bills now (None: nothing is left to bill)."""
-    if row.kind == DocumentKind.DEPOSIT.value:
+    if row.kind == DEPOSIT:
         if covered.deposit:
             return None
         return _deposit_draft(contract)
-    if row.kind != DocumentKind.RENT.value:
+    if row.kind != RENT:
         return Draft(row.doc, row.kind, row.period_start, row.period_start, row.planned_date, lines=None)  # issued as written
     period = period_of(contract, row.period_start)
     return None if period is None else _rent_draft(contract, period, row.doc, covered, changes)
@@ -467,9 +490,9 @@ def _issue(session, rows, today):
                     dropped.append(row)
                     continue
                 mine.append((row, draft, contract))
-                if draft.kind == DocumentKind.DEPOSIT.value:
+                if draft.kind == DEPOSIT:
                     covered[contract_id].deposit = True
-                elif draft.kind == DocumentKind.RENT.value:
+                elif draft.kind == RENT:
                     covered[contract_id].ranges[row.doc].append((draft.period_start, draft.period_end))
         except Exception as error:  # one contract's bad data must not stop the others: it is reported
             result.failed.append({"contract_id": contract_id, "contract": contract.number, "error": str(error) or repr(error)})
@@ -536,7 +559,7 @@ def issue_due(session, contract_ids, on):
 def issue_now(session, document, today):
     """Issue one planned document now, whatever its planned date (the card's button).
     Returns the Issued result (empty when the period turned out to be covered already)."""
-    doc = _doc_of(document)
+    doc = doc_of(document)
     if not lock_contracts(session, [document.contract_id], active_only=True):
         raise DomainError(N_("Договор не действует: выставлять документы по нему нельзя"))
     rows = _planned_rows(session, [document.contract_id], ids={doc: [document.id]})

@@ -4,3 +4,9 @@ from flask_appbuilder.widgets import ShowWidget
 
 class CardWidget(ShowWidget):
     template = "arenda/widgets/show.html"
+
+
+class DocumentCardWidget(CardWidget):
+    """An invoice, act or VAT invoice card: its buttons (issue, sign, cancel, PDF) under it."""
+
+    template = "arenda/widgets/document_show.html"

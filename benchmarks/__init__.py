@@ -1,0 +1,1 @@
+"""Benchmarks: scripts that build their own data, measure, and print figures (`make bench`)."""
