@@ -41,10 +41,6 @@ run: install system-deps migrate
 test: install system-deps
 	$(PY) -m pytest $(PYTEST_ARGS)
 
-# Development helpers
-migration: install
-	$(FLASK) db migrate -m "$(m)"
-
 # With Redis (REDIS_URL set): the RQ worker and the one cron scheduler (nightly job at 00:00 UTC).
 # Without Redis there is nothing to start: `make run` runs the nightly job in-process.
 worker: install migrate
@@ -53,5 +49,10 @@ worker: install migrate
 	trap 'kill $$cron' EXIT INT TERM; \
 	TZ=UTC $(VENV)/bin/rq worker --url "$$REDIS_URL" default
 
+# Development helpers
+migration: install
+	$(FLASK) db migrate -m "$(m)"
+
+# `make bench` runs every benchmark; `make bench BENCH=attention` only the named ones.
 bench: install
-	$(PY) -m benchmarks
+	$(PY) -m benchmarks $(BENCH)

@@ -1,4 +1,4 @@
-"""`python -m benchmarks`: run every benchmarks/bench_*.py in turn (each has a main())."""
+"""`python -m benchmarks [NAME ...]`: run the named benchmark modules (all when none are named)."""
 import importlib
 import pkgutil
 import sys
@@ -6,13 +6,21 @@ import sys
 import benchmarks
 
 
-def main():
-    failed = 0
-    for module in sorted(m.name for m in pkgutil.iter_modules(benchmarks.__path__) if m.name.startswith("bench_")):
-        print(f"== {module}", flush=True)
-        failed += 0 if importlib.import_module(f"benchmarks.{module}").main() else 1
-    return 1 if failed else 0
+def available():
+    return sorted(module.name for module in pkgutil.iter_modules(benchmarks.__path__) if not module.name.startswith("_"))
+
+
+def main(names):
+    known = available()
+    unknown = [name for name in names if name not in known]
+    if unknown:
+        print(f"unknown benchmark: {', '.join(unknown)}; available: {', '.join(known)}", file=sys.stderr)
+        return 2
+    for name in names or known:
+        print(f"== {name}", flush=True)
+        importlib.import_module(f"benchmarks.{name}").main()
+    return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(sys.argv[1:]))

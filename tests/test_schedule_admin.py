@@ -40,6 +40,7 @@ def form(contract, **fields):
         "monthly_rent": str(contract.monthly_rent), "vat_mode": contract.vat_mode, "vat_rate": str(contract.vat_rate),
         "billing_period": contract.billing_period, "invoiced_period": contract.invoiced_period, "invoice_day": contract.invoice_day,
         "payment_term_days": contract.payment_term_days or "", "notify_days_before_end": 30,
+        "has_original": "y", "autosend_documents": "y",
     }
     values.update(fields)
     return values
@@ -64,20 +65,22 @@ def test_contract_saved_in_the_form_gets_its_schedule_and_a_status_change_drops_
     assert [c.new_status for c in session.get(Contract, contract_id).status_history] == ["signed", "cancelled"]
 
 
-def test_agreement_from_the_form_changes_the_plans_and_its_deletion_restores_them(session, login_as):
-    client = login_as(ROLE_MANAGER)
+def test_agreement_and_its_rooms_change_the_plans_and_its_deletion_restores_them(session, client, login_as, api_token):
     contract = signed_contract(session)
-    contract_id, start = contract.id, MONTH + timedelta(days=31)
-    start = start.replace(day=1)
-    response = client.post("/agreementview/add", data={
-        "contract": contract_id, "number": "1", "date": TODAY.isoformat(), "start_date": start.isoformat(),
-        "notify_days_before": 7, "new_monthly_rent": "45000.00",
+    contract_id, start = contract.id, (MONTH + timedelta(days=31)).replace(day=1)
+    room_id = factories.room(session, area=Decimal("50.00")).id
+    session.commit()
+    response = client.post("/api/v1/agreement/", headers=api_token(ROLE_MANAGER), json={
+        "contract": contract_id, "number": "1", "date": TODAY.isoformat(), "start_date": start.isoformat(), "notify_days_before": 7,
     })
+    assert response.status_code == 201, response.json
+    agreement_id = response.json["id"]
+    browser = login_as(ROLE_MANAGER)
+    response = browser.post("/agreementroomview/add", data={"agreement": agreement_id, "room": room_id, "area": "50.00", "rate": "12000.00"})
     assert response.status_code == 302, response.text
     amounts = {d.period_start: d.amount for d in rent(session, Act, contract_id, status="planned")}
-    assert amounts[start] == Decimal("45000.00") and amounts[MONTH] == Decimal("30000.00")
-    agreement_id = session.scalar(select(Agreement.id))
-    client.post(f"/agreementview/delete/{agreement_id}")
+    assert amounts[start] == Decimal("50000.00") and amounts[MONTH] == Decimal("30000.00")  # 50 m² × 12 000 ÷ 12 from the start
+    browser.post(f"/agreementview/delete/{agreement_id}")
     session.expire_all()
     assert {d.amount for d in rent(session, Act, contract_id, status="planned")} == {Decimal("30000.00")}
 

@@ -3,8 +3,8 @@
 Each billed contract gets exactly what the schedule plans for its terms (`schedule.plan`
 on an unsaved copy of the contract): documents due up to today are issued on their planned
 dates, as the nightly job would have done, the rest stay planned. Rows go in with bulk Core
-inserts and ids assigned here (one `max(id)` per table), so N=20000 — about a million
-documents — loads in a few minutes on PostgreSQL.
+inserts (COPY on PostgreSQL) and ids assigned here (one `max(id)` per table), so N=20000 —
+about two million documents with their lines — loads in a few minutes.
 """
 import random
 from datetime import timedelta
@@ -114,8 +114,8 @@ def _default(default):
 
 def generate(session, contracts, today, seed=1, all_active=False):
     """Insert `contracts` synthetic contracts with their schedules and payments. `all_active`:
-    every contract signed or registered and running through the coming year (the benchmark's
-    month to issue). The caller commits."""
+    every contract signed or registered and running for months to come (the benchmark's month
+    to issue). The caller commits."""
     rng = random.Random(seed)
     ids, out = _Ids(session), _Writer(session)
     now = today
@@ -158,8 +158,8 @@ def generate(session, contracts, today, seed=1, all_active=False):
             status = rng.choice(ACTIVE_CONTRACT)
         else:
             status = rng.choices(statuses, weights)[0]
-        start = add_months(today.replace(day=1), -rng.randrange(1, 24))
-        end = add_months(start, 36 if all_active else rng.choice((11, 36))) - timedelta(days=1)
+        start = add_months(today.replace(day=1), -rng.randrange(3, 30))
+        end = add_months(start, rng.choice((36, 60) if all_active else (11, 36, 36, 60))) - timedelta(days=1)
         room_id, area, rate = rooms[i]
         contract_id = ids.take(Contract)
         contract = dict(

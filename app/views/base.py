@@ -3,9 +3,7 @@ field rules as form validators, and domain errors turned into flash messages."""
 from flask_appbuilder import ModelView
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_babel import gettext
-from wtforms import BooleanField
-from wtforms.fields.core import UnboundField
-from wtforms.validators import InputRequired, ValidationError
+from wtforms.validators import ValidationError
 
 from app.domain import validation
 from app.permissions import CAN_READ, CAN_WRITE
@@ -48,15 +46,6 @@ class FieldRules:
                 raise ValidationError(gettext(message))
 
 
-def allow_unticked(form):
-    """FAB requires input for NOT NULL columns, and an unticked checkbox sends none: a NOT NULL
-    flag could only ever be saved ticked. Checkboxes are never required."""
-    for unbound in vars(form).values():
-        if isinstance(unbound, UnboundField) and issubclass(unbound.field_class, BooleanField):
-            kept = [v for v in unbound.kwargs.get("validators") or [] if not isinstance(v, InputRequired)]
-            unbound.kwargs["validators"] = kept
-
-
 def form_validators(entity):
     return {field: [FieldRules(rules)] for field, rules in validation.RULES.get(entity, {}).items()}
 
@@ -83,11 +72,6 @@ class ArendaModelView(ModelView):
                 validators.setdefault(field, []).extend(extra)
             self.validators_columns = validators
         super().__init__(**kwargs)
-
-    def _init_forms(self):
-        super()._init_forms()
-        for form in (self.add_form, self.edit_form):
-            allow_unticked(form)
 
     def _shown_columns(self):
         columns = list(self.list_columns or []) + list(self.show_columns or [])

@@ -137,6 +137,11 @@ class _DocumentView(SavesDocument, _Printable, ArendaModelView):
     base_order = ("period_start", "desc")
     list_columns = ["number", "date", "contract", "customer.name", "period_start", "period_end", "amount", "status"]
     formatters_columns = {**_DATES, **_SUMS, "kind": enum_label(DocumentKind)}
+    description_columns = {
+        "number": _("Пусто — следующий номер исполнителя, когда документ выставлен"),
+        "date": _("Пусто — сегодня, когда документ выставлен"),
+        "period_start": _("Документ относится к периоду графика, в который попадает эта дата"),
+    }
 
     def check(self, item):
         take_parties_from_contract(item)

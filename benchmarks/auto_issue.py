@@ -1,11 +1,12 @@
 """Auto-issue of one month for 20000 active contracts on PostgreSQL: the nightly job
 (`flask schedule run`) must take at most 60 s and 500 MB of memory at its peak.
 
-A fresh database is created on the server of ARENDA_BENCH_DATABASE_URL (default: the local
-PostgreSQL), filled by `demo generate` (all contracts active, generated as on the 10th of
-this month), then `flask --app run.py schedule run --on <last day of the month>` runs in a
-child process: it issues next month's invoices (planned on the 25th) and this month's acts
-with their VAT invoices. ARENDA_BENCH_CONTRACTS changes the 20000.
+A fresh database (dropped afterwards: the run changes it) is created on the server of
+ARENDA_BENCH_DATABASE_URL (default: the local PostgreSQL), filled by `demo generate` (all
+contracts active, generated as on the 10th of this month) and analysed; then
+`flask --app run.py schedule run --on <last day of the month>` runs in a child process: it
+issues next month's invoices (planned on the 25th) and this month's acts with their VAT
+invoices. ARENDA_BENCH_CONTRACTS changes the 20000.
 """
 import json
 import os
@@ -23,21 +24,20 @@ from pathlib import Path
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
+from benchmarks._database import SERVER_URL, _ensure_database
+
 ROOT = Path(__file__).resolve().parent.parent
-SERVER = os.environ.get("ARENDA_BENCH_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 CONTRACTS = int(os.environ.get("ARENDA_BENCH_CONTRACTS", "20000"))
 LIMIT_SECONDS, LIMIT_MB = 60, 500
 
 
 @contextmanager
 def fresh_database():
-    name = f"arenda_bench_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(make_url(SERVER).set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    name = f"arenda_bench_issue_{uuid.uuid4().hex[:8]}"
     try:
-        yield make_url(SERVER).set(database=name).render_as_string(hide_password=False)
+        yield _ensure_database(name)
     finally:
+        admin = create_engine(make_url(SERVER_URL), isolation_level="AUTOCOMMIT")
         with admin.connect() as conn:
             conn.execute(text(f"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{name}'"))
             conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
