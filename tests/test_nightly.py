@@ -1,5 +1,6 @@
 """The nightly job: through RQ (inline and, with ARENDA_TEST_REDIS_URL, a real worker), the
 CLI, and the embedded thread; idempotent, catching up, and isolating a failing contract."""
+import itertools
 import json
 import os
 import subprocess
@@ -7,7 +8,7 @@ import sys
 import threading
 import time
 import uuid
-from datetime import date, datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
 from pathlib import Path
 
@@ -130,6 +131,24 @@ def test_embedded_thread_runs_at_start_up_and_at_midnight_utc(app, session):
         stop.set()
         thread.join(timeout=10)
     assert not thread.is_alive()
+
+
+def test_embedded_thread_fires_again_when_the_clock_passes_midnight(app, monkeypatch):
+    runs = []
+    monkeypatch.setattr(embedded, "run_nightly", lambda: runs.append(1) or {"date": "—"})
+    ticks = itertools.count()
+    start = datetime(2026, 3, 14, 23, 59, 59, tzinfo=timezone.utc)
+    stop = threading.Event()
+    thread = embedded.start(app, stop, clock=lambda: start + timedelta(seconds=0.25 * next(ticks)))
+    try:
+        for _ in range(100):
+            if len(runs) >= 2:
+                break
+            time.sleep(0.1)
+    finally:
+        stop.set()
+        thread.join(timeout=10)
+    assert len(runs) == 2  # at start-up (23:59:59) and at 00:00 UTC, then not before the next midnight
 
 
 def test_cron_registers_the_nightly_job_at_midnight_utc():

@@ -8,7 +8,6 @@ from datetime import datetime, time, timedelta, timezone
 from app.jobs.nightly import run_nightly
 from app.timeutil import utcnow
 
-log = logging.getLogger(__name__)
 WAKE_SECONDS = 60  # check the clock at least this often (sleeping hosts, clock changes)
 
 
@@ -20,9 +19,11 @@ def next_midnight(now):
 def _run(app):
     try:
         with app.app_context():
-            log.info("nightly job: %s", run_nightly())
+            summary = run_nightly()
+        issued = {key: value for key, value in summary.get("issued", {}).items() if not key.endswith("_ids")}
+        app.logger.info("nightly job for %s: %s", summary["date"], issued)
     except Exception:  # the thread must outlive a failed night; the next run catches up
-        log.exception("nightly job failed")
+        app.logger.exception("nightly job failed")
 
 
 def _loop(app, stop, clock):
@@ -36,6 +37,8 @@ def _loop(app, stop, clock):
 
 def start(app, stop=None, clock=utcnow):
     """Start the thread; setting `stop` (a threading.Event) ends it."""
+    if app.logger.level == logging.NOTSET:
+        app.logger.setLevel(logging.INFO)  # the served process says what each night issued
     thread = threading.Thread(target=_loop, args=(app, stop or threading.Event(), clock), name="arenda-nightly", daemon=True)
     thread.start()
     return thread
