@@ -228,6 +228,15 @@ def test_issue_numbers_per_executor_and_vat_invoice_takes_the_act_number(session
     assert all(v.number == v.act.number and v.amount == v.act.amount and v.date == v.act.date for v in vat_invoices)
 
 
+def test_a_numbered_document_cannot_go_back_to_the_plan(session):
+    c = contract(session)
+    schedule.rebuild(session, c, date(2020, 1, 1))
+    invoice = manual_invoice(session, c, date(2020, 1, 1), date(2020, 1, 31), "29000.00")
+    invoice.status = InvoiceStatus.PLANNED.value
+    with pytest.raises(DomainError):
+        documents.on_saved(session, invoice, date(2020, 1, 10))
+
+
 def test_numbers_typed_by_hand_are_passed_over(session):
     c = contract(session, end_date=date(2020, 2, 29))
     schedule.rebuild(session, c, date(2020, 1, 1))

@@ -1,13 +1,13 @@
 """The schedule in the admin and the REST API: rebuilt on every change, shown on the contract
 card, documents issued, signed, cancelled and downloaded from there."""
-from datetime import date, timedelta
+from datetime import timedelta
 from decimal import Decimal
 
 from sqlalchemy import select
 
 from app.domain import schedule
 from app.domain.enums import DocumentKind
-from app.models import Act, Agreement, Contract, Invoice, VatInvoice
+from app.models import Act, Contract, Invoice, VatInvoice
 from app.permissions import ROLE_ACCOUNTANT, ROLE_MANAGER, ROLE_VIEWER
 from app.timeutil import today
 from tests import factories
@@ -121,6 +121,19 @@ def test_issue_sign_cancel_and_download_from_the_cards(session, login_as):
     assert session.get(Act, act_id).status == "cancelled"
     assert session.scalar(select(VatInvoice.status)) == "cancelled"
     assert "уже отменён" in client.post(f"/actview/cancel/{act_id}", follow_redirects=True).text
+
+
+def test_issuing_a_plan_whose_days_are_covered_removes_it_and_returns_to_the_contract(session, login_as):
+    contract = signed_contract(session)
+    plan = next(d for d in rent(session, Invoice, contract.id, status="planned") if d.period_start == MONTH)
+    plan_id, contract_id = plan.id, contract.id
+    factories.invoice(session, contract, period_start=MONTH, period_end=plan.period_end, number="А-99")  # e.g. imported
+    session.commit()
+    response = login_as(ROLE_MANAGER).post(f"/invoiceview/issue/{plan_id}", follow_redirects=True)
+    assert response.request.path == f"/contractview/show/{contract_id}"
+    assert "уже покрыты выставленными документами" in response.text
+    session.expire_all()
+    assert session.get(Invoice, plan_id) is None
 
 
 def test_viewer_may_download_but_not_issue(session, login_as):

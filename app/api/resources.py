@@ -9,7 +9,6 @@ from app.api.base import ArendaApi
 from app.domain import allocation
 from app.domain.contracts import record_status_change
 from app.domain.documents import take_parties_from_contract
-from app.rescheduling import ReschedulesContract, SavesDocument
 from app.models import (
     Act,
     Agreement,
@@ -25,6 +24,7 @@ from app.models import (
     Room,
     Section,
 )
+from app.rescheduling import ReschedulesContract, SavesDocument
 
 
 class CounterpartyApi(ArendaApi):

@@ -62,6 +62,8 @@ def on_saved(session, document, today):
     """A document written or corrected by hand (form or REST): an issued one without a number
     gets the next one and, without a date, today's; its lines and VAT invoice follow it; then
     the contract's schedule is rebuilt around it (its days count as covered)."""
+    if document.number and document.status == schedule.PLANNED[schedule.doc_of(document)]:
+        raise DomainError(N_("Документ с номером не вернуть в план: отмените его, если он не нужен"))
     schedule.lock_contracts(session, [document.contract.id])  # before the counter, as issuers do
     if is_issued(document):
         if not document.number:

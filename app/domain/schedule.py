@@ -39,7 +39,7 @@ from app.domain.enums import (
     VatInvoiceStatus,
     VatMode,
 )
-from app.domain.proration import add_months, days, prorate, split, uncovered
+from app.domain.proration import ONE_DAY, add_months, days, prorate, split, uncovered
 from app.domain.vat import with_vat
 from app.errors import DomainError
 from app.models import Act, ActLine, Agreement, Contract, Invoice, InvoiceLine, VatInvoice
@@ -55,7 +55,6 @@ RENT, DEPOSIT = DocumentKind.RENT.value, DocumentKind.DEPOSIT.value
 FROM_START = BillingPeriod.FROM_START.value
 INVOICE_MONTH_SHIFT = {InvoicedPeriod.NEXT.value: -1, InvoicedPeriod.CURRENT.value: 0, InvoicedPeriod.PREVIOUS.value: 1}
 HORIZON_MONTHS = 12  # open-ended contracts are planned this far ahead of today
-ONE_DAY = timedelta(days=1)
 ZERO = Decimal("0.00")
 MONTHS = ["январь", "февраль", "март", "апрель", "май", "июнь", "июль", "август", "сентябрь", "октябрь", "ноябрь", "декабрь"]
 

@@ -166,8 +166,9 @@ class _DocumentView(SavesDocument, _Printable, ArendaModelView):
         except DomainError as error:
             session.rollback()
             flash(gettext(str(error)), "danger")
-        if _safe_next():
-            return redirect(_safe_next())
+        target = _safe_next()
+        if target:
+            return redirect(target)
         if self.datamodel.get(pk) is None:  # a plan with nothing left to bill is removed
             return redirect(url_for("ContractView.show", pk=contract_id))
         return redirect(url_for(f"{type(self).__name__}.show", pk=pk))
