@@ -25,6 +25,7 @@ from app.models import (
     Room,
     Section,
 )
+from app.rescheduling import ReschedulesContract, SavesDocument
 
 
 class CounterpartyApi(ArendaApi):
@@ -126,7 +127,7 @@ class ContractRoomsField(fields.Field):
         return rows
 
 
-class ContractApi(ArendaApi):
+class ContractApi(ReschedulesContract, ArendaApi):
     resource_name = "contract"
     datamodel = SQLAInterface(Contract)
     class_permission_name = P.RESOURCE_CONTRACT
@@ -150,16 +151,15 @@ class ContractApi(ArendaApi):
             with_rooms = type(type(schema).__name__, (type(schema),), {"rooms": ContractRoomsField()})
             setattr(self, name, with_rooms())
 
-    def pre_add(self, item):
-        super().pre_add(item)
-        record_status_change(self.datamodel.session, item, source="api")
+    def contract_of(self, item):
+        return item
 
-    def pre_update(self, item):
-        super().pre_update(item)
-        record_status_change(self.datamodel.session, item, source="api")
+    def reschedule(self, item):
+        record_status_change(self.datamodel.session, item, source="api")  # before the rebuild flushes
+        super().reschedule(item)
 
 
-class AgreementApi(ArendaApi):
+class AgreementApi(ReschedulesContract, ArendaApi):
     resource_name = "agreement"
     datamodel = SQLAInterface(Agreement)
     class_permission_name = P.RESOURCE_AGREEMENT
@@ -170,7 +170,7 @@ class AgreementApi(ArendaApi):
     search_columns = ["contract", "number", "start_date"]
 
 
-class _DocumentApi(ArendaApi):
+class _DocumentApi(SavesDocument, ArendaApi):
     _fields = ["contract", "kind", "number", "date", "period_start", "period_end", "planned_date", "amount", "vat_amount", "status", "comment"]
     search_columns = ["contract", "number", "status", "period_start", "planned_date"]
 

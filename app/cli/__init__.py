@@ -1,7 +1,7 @@
 """The CLI groups of SPEC §6 (`flask --app run.py GROUP COMMAND`), one module per group."""
-from app.cli import attention, demo
+from app.cli import attention, demo, schedule
 
 
 def register(app):
-    for group in (demo.group, attention.group):
+    for group in (demo.group, attention.group, schedule.group):
         app.cli.add_command(group)

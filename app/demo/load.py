@@ -2,24 +2,25 @@
 
 Two executors, three buildings (offices, a warehouse complex, a shopping centre) with
 sections, floors and service rooms, 30 tenants with valid requisites, 40 contracts in every
-status, agreements, and a year of invoices, acts and payments — most paid, some overdue,
-some payments not allocated.
+status, agreements, and the contracts' billing schedules with everything due up to today
+issued by the nightly job's function, and payments — most paid, some overdue, some
+payments not allocated.
 """
 import random
-from datetime import date, timedelta
+from datetime import timedelta
 from decimal import Decimal
 
 from dateutil.relativedelta import relativedelta
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from app.demo import data
-from app.domain import allocation, numbering
+from app.domain import allocation, schedule
 from app.domain.contracts import monthly_rent
 from app.domain.enums import (
+    ACTIVE_CONTRACT,
     ActStatus,
     ContractStatus,
     Direction,
-    DocumentKind,
     FeedMode,
     InvoiceStatus,
     PartyKind,
@@ -28,11 +29,9 @@ from app.domain.enums import (
     TariffPeriod,
     VatMode,
 )
-from app.domain.vat import with_vat
 from app.models import (
     Account,
     Act,
-    ActLine,
     Agreement,
     BankAccount,
     Building,
@@ -44,15 +43,12 @@ from app.models import (
     Counterparty,
     Floor,
     Invoice,
-    InvoiceLine,
     Payment,
     Room,
     Section,
-    VatInvoice,
 )
 
 EXECUTOR_A_INN = "7701234564"  # checksum-valid, fixed so that `demo load` can tell it ran
-MONTHS_RU = ["январь", "февраль", "март", "апрель", "май", "июнь", "июль", "август", "сентябрь", "октябрь", "ноябрь", "декабрь"]
 
 
 def already_loaded(session):
@@ -72,7 +68,7 @@ def load(session, security_manager, today):
     customers = _customers(session, rng)
     contracts = _contracts(session, rng, today, executors, buildings, customers, staff)
     _agreements(session, today, contracts)
-    documents = _documents(session, rng, today, contracts)
+    documents = _schedules(session, today, contracts)
     payments = _payments(session, rng, today, documents, executors, customers)
     session.flush()
     return {
@@ -260,71 +256,23 @@ def _agreements(session, today, contracts):
         contract.end_date = stop - timedelta(days=1)
 
 
-def _months(contract, today):
-    """First days of the months to bill: the last year of the contract's term up to the current month."""
-    first = max(contract.start_date.replace(day=1), today.replace(day=1) - relativedelta(months=11))
-    last = today.replace(day=1)
-    if contract.end_date is not None:
-        last = min(last, contract.end_date.replace(day=1))
-    month = first
-    while month <= last:
-        yield month
-        month += relativedelta(months=1)
-
-
-def _documents(session, rng, today, contracts):
-    invoices = []
-    billable = {ContractStatus.SIGNED.value, ContractStatus.REGISTERED.value, ContractStatus.TERMINATED.value}
+def _schedules(session, today, contracts):
+    """Each contract's schedule, and what fell due up to today issued by the nightly job's own
+    function. Terminated contracts were billed while they ran, so they are scheduled as signed
+    first; acts older than a month are signed. Returns the issued invoices."""
+    terminated = [c for c in contracts if c.status == ContractStatus.TERMINATED.value]
+    for contract in terminated:
+        contract.status = ContractStatus.SIGNED.value
     for contract in contracts:
-        if contract.status not in billable:
-            continue
-        rent = monthly_rent(contract)
-        for month in _months(contract, today):
-            start = max(month, contract.start_date)
-            end = month + relativedelta(months=1) - timedelta(days=1)
-            if contract.end_date is not None:
-                end = min(end, contract.end_date)
-            days_in_month = (month + relativedelta(months=1) - month).days
-            share = Decimal((end - start).days + 1) / days_in_month
-            lines = [(f"Арендная плата за {MONTHS_RU[month.month - 1]} {month.year} г. по договору № {contract.number}", rent * share)]
-            lines += [(f"{s.name} за {MONTHS_RU[month.month - 1]} {month.year} г.", s.monthly_amount * share) for s in contract.services]
-            issue_date = month - relativedelta(months=1) + timedelta(days=24)
-            if issue_date > today:
-                continue
-            invoice = _document(session, Invoice, contract, lines, start, end, issue_date)
-            invoice.status = InvoiceStatus.ISSUED.value
-            invoice.due_date = issue_date + timedelta(days=contract.payment_term_days or 5)
-            invoice.number = numbering.next_number(session, contract.executor_id, numbering.INVOICE)
-            invoices.append(invoice)
-            if end < today:
-                act = _document(session, Act, contract, lines, start, end, end)
-                act.number = numbering.next_number(session, contract.executor_id, numbering.ACT)
-                act.status = ActStatus.ON_SIGNING.value if end >= today - timedelta(days=31) else ActStatus.SIGNED.value
-                if contract.executor.vat_invoices_enabled:
-                    session.add(VatInvoice(act=act, executor_id=act.executor_id, customer_id=act.customer_id,
-                                           number=act.number, date=act.date, amount=act.amount, vat_amount=act.vat_amount))
-        if contract.deposit:
-            deposit = _document(session, Invoice, contract, [("Обеспечительный платёж", contract.deposit)],
-                                contract.start_date, contract.start_date, contract.date, kind=DocumentKind.DEPOSIT.value, vat=False)
-            deposit.status = InvoiceStatus.ISSUED.value
-            deposit.due_date = contract.date + timedelta(days=5)
-            deposit.number = numbering.next_number(session, contract.executor_id, numbering.INVOICE)
-            invoices.append(deposit)
-    session.flush()
-    return invoices
-
-
-def _document(session, model, contract, lines, start, end, when, kind=DocumentKind.RENT.value, vat=True):
-    line_model = InvoiceLine if model is Invoice else ActLine
-    doc = model(contract=contract, executor_id=contract.executor_id, customer_id=contract.customer_id, kind=kind,
-                date=when, planned_date=when, period_start=start, period_end=end)
-    for position, (name, net) in enumerate(lines, 1):
-        total, tax = with_vat(net, contract.vat_mode if vat else VatMode.NONE.value, contract.vat_rate)
-        doc.lines.append(line_model(position=position, name=name, period_start=start, period_end=end, amount=total, vat_amount=tax))
-    doc.amount = sum(line.amount for line in doc.lines)
-    doc.vat_amount = sum(line.vat_amount for line in doc.lines)
-    session.add(doc)
-    return doc
+        schedule.rebuild(session, contract, today)
+    billed = [c.id for c in contracts if c.status in ACTIVE_CONTRACT]
+    schedule.issue_due(session, billed, today)
+    session.execute(update(Act).where(Act.status == ActStatus.ON_SIGNING.value, Act.date < today - timedelta(days=31))
+                    .values(status=ActStatus.SIGNED.value))
+    for contract in terminated:
+        contract.status = ContractStatus.TERMINATED.value
+        schedule.rebuild(session, contract, today)
+    return session.scalars(select(Invoice).where(Invoice.contract_id.in_(billed), Invoice.status == InvoiceStatus.ISSUED.value)).all()
 
 
 def _payment(invoice, amount, when, number, purpose=None):

@@ -1,4 +1,5 @@
 """Contract rules used everywhere: the monthly rent in force, status changes and their history."""
+from datetime import timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from sqlalchemy import inspect
@@ -20,6 +21,34 @@ def monthly_rent(contract):
     if contract.monthly_rent is not None:
         return contract.monthly_rent
     return rooms_monthly_rent((r.area, r.rate) for r in contract.rooms)
+
+
+def agreements_in_order(contract):
+    return sorted(contract.agreements, key=lambda a: (a.start_date, a.id or 0))
+
+
+def rent_changes(contract):
+    """[(from_date, monthly_rent)]: the rent in force from each date on. An agreement sets a
+    new rent, or new rooms whose rent (area × rate ÷ 12) then applies."""
+    changes = [(contract.start_date, monthly_rent(contract))]
+    for agreement in agreements_in_order(contract):
+        if agreement.new_monthly_rent is not None:
+            changes.append((agreement.start_date, agreement.new_monthly_rent))
+        elif agreement.rooms:
+            changes.append((agreement.start_date, rooms_monthly_rent((r.area, r.rate) for r in agreement.rooms)))
+    return changes
+
+
+def end_in_force(contract):
+    """The last day of the term after the agreements (None: open-ended). Early termination
+    ends the contract the day before the agreement's start date."""
+    end = contract.end_date
+    for agreement in agreements_in_order(contract):
+        if agreement.new_end_date is not None:
+            end = agreement.new_end_date
+        if agreement.terminates:
+            end = agreement.start_date - timedelta(days=1)
+    return end
 
 
 def is_active(status):

@@ -1,20 +1,27 @@
-"""Договоры: contracts with rooms, services and status history; supplementary agreements."""
-from flask import g
+"""Договоры: contracts with rooms, services, status history and their billing schedule;
+supplementary agreements."""
+from flask import g, url_for
+from flask_appbuilder import expose, has_access
 from flask_appbuilder.models.sqla.filters import FilterEqual
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_babel import lazy_gettext as _
+from flask_wtf.csrf import generate_csrf
 from wtforms import SelectField
 
 from app import permissions as P
+from app.domain import schedule
 from app.domain.contracts import record_status_change
-from app.domain.enums import BillingPeriod, ContractStatus, InvoicedPeriod, VatMode
+from app.domain.enums import ActStatus, BillingPeriod, ContractStatus, DocumentKind, InvoicedPeriod, InvoiceStatus, VatMode
 from app.models import Agreement, AgreementRoom, Contract, ContractRoom, ContractService, ContractStatusChange
+from app.rescheduling import ReschedulesContract
+from app.timeutil import today
 from app.views.attention import AttentionMixin
 from app.views.base import ArendaModelView, compressed_permissions
+from app.views.documents import buttons_for, may
 from app.views.formatters import area, date_ru, enum_choices, enum_label, money, percent, yes_no
 
 
-class ContractRoomView(ArendaModelView):
+class ContractRoomView(ReschedulesContract, ArendaModelView):
     datamodel = SQLAInterface(ContractRoom)
     class_permission_name = P.RESOURCE_CONTRACT
     entity = "contract_room"
@@ -27,7 +34,7 @@ class ContractRoomView(ArendaModelView):
     formatters_columns = {"area": area, "rate": money}
 
 
-class ContractServiceView(ArendaModelView):
+class ContractServiceView(ReschedulesContract, ArendaModelView):
     datamodel = SQLAInterface(ContractService)
     class_permission_name = P.RESOURCE_CONTRACT
     entity = "contract_service"
@@ -51,7 +58,7 @@ class ContractStatusChangeView(ArendaModelView):
     formatters_columns = {"old_status": enum_label(ContractStatus), "new_status": enum_label(ContractStatus)}
 
 
-class AgreementRoomView(ArendaModelView):
+class AgreementRoomView(ReschedulesContract, ArendaModelView):
     datamodel = SQLAInterface(AgreementRoom)
     class_permission_name = P.RESOURCE_AGREEMENT
     entity = "agreement_room"
@@ -63,8 +70,11 @@ class AgreementRoomView(ArendaModelView):
     add_columns = edit_columns = show_columns = ["agreement", "room", "area", "rate"]
     formatters_columns = {"area": area, "rate": money}
 
+    def contract_of(self, item):
+        return item.agreement.contract
 
-class AgreementView(ArendaModelView):
+
+class AgreementView(ReschedulesContract, ArendaModelView):
     datamodel = SQLAInterface(Agreement)
     class_permission_name = P.RESOURCE_AGREEMENT
     entity = "agreement"
@@ -90,7 +100,7 @@ class AgreementView(ArendaModelView):
     formatters_columns = {"date": date_ru, "start_date": date_ru, "new_end_date": date_ru, "new_monthly_rent": money, "terminates": yes_no}
 
 
-class ContractView(AttentionMixin, ArendaModelView):
+class ContractView(AttentionMixin, ReschedulesContract, ArendaModelView):
     datamodel = SQLAInterface(Contract)
     class_permission_name = P.RESOURCE_CONTRACT
     entity = "contract"
@@ -160,13 +170,32 @@ class ContractView(AttentionMixin, ArendaModelView):
         "autosend_documents": yes_no,
     }
 
-    def pre_add(self, item):
-        super().pre_add(item)
-        record_status_change(self.datamodel.session, item, _user_id(), "ui")
+    show_template = "arenda/contract_show.html"
 
-    def pre_update(self, item):
-        super().pre_update(item)
-        record_status_change(self.datamodel.session, item, _user_id(), "ui")
+    def contract_of(self, item):
+        return item
+
+    def reschedule(self, item):
+        record_status_change(self.datamodel.session, item, _user_id(), "ui")  # before the rebuild flushes
+        super().reschedule(item)
+
+    @expose("/show/<pk>", methods=["GET"])
+    @has_access
+    def show(self, pk):
+        widgets = self._show(pk)
+        contract = self.datamodel.get(pk, self._base_filters)
+        rows, others = schedule.overview(self.datamodel.session, contract, today())
+        new = {
+            name: url_for(f"{view}.add", _flt_0_contract=contract.id)
+            for name, view, resource in (("invoice", "InvoiceView", P.RESOURCE_INVOICE), ("act", "ActView", P.RESOURCE_ACT))
+            if may(P.CAN_WRITE, resource)
+        }
+        return self.render_template(
+            self.show_template, pk=pk, title=self.show_title, widgets=widgets, related_views=self._related_views,
+            contract=contract, schedule_rows=rows, other_documents=others, new_document=new,
+            buttons_for=buttons_for, csrf_token=generate_csrf(), money=money, date_ru=date_ru,
+            invoice_status=enum_label(InvoiceStatus), act_status=enum_label(ActStatus), kind=enum_label(DocumentKind),
+        )
 
 
 def _user_id():

@@ -1,15 +1,31 @@
-"""Счета и акты: invoices (with their payments), acts, VAT invoices and document lines."""
+"""Счета и акты: invoices (with their payments), acts, VAT invoices and document lines, and
+the documents' buttons (issue, cancel, sign, PDF) on their cards and in a contract's schedule."""
+import io
+from dataclasses import dataclass
+from typing import Optional
+
+from flask import abort, current_app, flash, redirect, request, send_file, url_for
+from flask_appbuilder import expose, has_access
 from flask_appbuilder.models.sqla.interface import SQLAInterface
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _
+from flask_wtf.csrf import generate_csrf, validate_csrf
 from wtforms import SelectField
+from wtforms.validators import ValidationError
 
 from app import permissions as P
+from app.domain import documents, schedule
 from app.domain.documents import take_parties_from_contract
 from app.domain.enums import ActStatus, DocumentKind, InvoiceStatus, PaymentState, VatInvoiceStatus
+from app.errors import DomainError
+from app.exports import pdf
 from app.models import Act, ActLine, Invoice, InvoiceLine, VatInvoice
+from app.rescheduling import SavesDocument
+from app.timeutil import today
 from app.views.attention import AttentionMixin
-from app.views.base import ArendaModelView
+from app.views.base import ArendaModelView, compressed_permissions
 from app.views.formatters import date_ru, enum_choices, enum_label, money
+from app.views.widgets import DocumentCardWidget
 from app.views.money import InvoiceAllocationView
 
 _DATES = {name: date_ru for name in ("date", "period_start", "period_end", "planned_date", "due_date")}
@@ -39,7 +55,80 @@ class ActLineView(_LineView):
     add_columns = edit_columns = show_columns = ["act", "position", "name", "period_start", "period_end", "amount", "vat_amount"]
 
 
-class _DocumentView(ArendaModelView):
+@dataclass
+class Button:
+    label: str
+    url: str
+    post: bool = False  # a state change (a form with the CSRF token) rather than a download
+    style: str = "default"
+    icon: str = "fa-file-pdf-o"
+    confirm: Optional[str] = None
+
+
+def may(permission, resource):
+    """The current user's permission, asked once per request (a schedule shows many documents)."""
+    asked = request.environ.setdefault("arenda.permissions", {})
+    if (permission, resource) not in asked:
+        asked[(permission, resource)] = current_app.appbuilder.sm.has_access(permission, resource)
+    return asked[(permission, resource)]
+
+
+def buttons_for(document):
+    """What the user may do with an invoice, act or VAT invoice in its state."""
+    view = {Invoice: "InvoiceView", Act: "ActView", VatInvoice: "VatInvoiceView"}[type(document)]
+    resource = {Invoice: P.RESOURCE_INVOICE, Act: P.RESOURCE_ACT, VatInvoice: P.RESOURCE_VAT_INVOICE}[type(document)]
+    read, write = may(P.CAN_READ, resource), may(P.CAN_WRITE, resource)
+    buttons = []
+    if document.number and read:
+        buttons.append(Button(gettext("PDF"), url_for(f"{view}.pdf", pk=document.id)))
+    if isinstance(document, VatInvoice) or not write:
+        return buttons
+
+    def change(name, label, style, icon, confirm=None):
+        return Button(label, url_for(f"{view}.{name}", pk=document.id), True, style, icon, confirm)
+
+    doc = schedule.doc_of(document)
+    if document.status == schedule.PLANNED[doc]:
+        label = gettext("На подписание") if isinstance(document, Act) else gettext("Выставить")
+        buttons.append(change("issue", label, "primary", "fa-paper-plane"))
+    if isinstance(document, Act) and document.status == ActStatus.ON_SIGNING.value:
+        buttons.append(change("sign", gettext("Подписан"), "success", "fa-check"))
+    if document.status != schedule.CANCELLED[doc]:
+        buttons.append(change("cancel", gettext("Отменить"), "danger", "fa-ban", gettext("Отменить документ?")))
+    if isinstance(document, Act) and document.vat_invoice is not None and may(P.CAN_READ, P.RESOURCE_VAT_INVOICE):
+        buttons.append(Button(gettext("Счёт-фактура"), url_for("VatInvoiceView.pdf", pk=document.vat_invoice.id)))
+    return buttons
+
+
+def _safe_next():
+    target = request.form.get("next") or ""
+    return target if target.startswith("/") and not target.startswith("//") else None
+
+
+class _Printable:
+    """A document card with its buttons, and its PDF for download (unregistered mix-in)."""
+
+    show_widget = DocumentCardWidget
+    render_pdf = None  # staticmethod(an app.exports.pdf function)
+    pdf_title = ""
+
+    def _get_show_widget(self, pk, item, *args, **kwargs):
+        widgets = super()._get_show_widget(pk, item, *args, **kwargs)
+        widgets["show"].template_args.update(buttons=buttons_for(item), csrf_token=generate_csrf())
+        return widgets
+
+    @expose("/pdf/<int:pk>")
+    @has_access
+    def pdf(self, pk):
+        item = self.datamodel.get(pk, self._base_filters)
+        if item is None or not item.number:
+            abort(404)
+        name = f"{self.pdf_title} {item.number}{f' от {item.date:%d.%m.%Y}' if item.date else ''}.pdf"
+        return send_file(io.BytesIO(self.render_pdf(item)), mimetype="application/pdf", as_attachment=True, download_name=name)
+
+
+class _DocumentView(SavesDocument, _Printable, ArendaModelView):
+    method_permission_name = compressed_permissions(extra_read=("pdf",), extra_write=("issue", "cancel", "sign"))
     _columns = ["contract", "kind", "number", "date", "period_start", "period_end", "planned_date"]
     search_columns = [
         "contract", "executor", "customer", "kind", "number", "date", "period_start", "period_end",
@@ -49,16 +138,69 @@ class _DocumentView(ArendaModelView):
     base_order = ("period_start", "desc")
     list_columns = ["number", "date", "contract", "customer.name", "period_start", "period_end", "amount", "status"]
     formatters_columns = {**_DATES, **_SUMS, "kind": enum_label(DocumentKind)}
+    description_columns = {
+        "number": _("Пусто — следующий номер исполнителя, когда документ выставлен"),
+        "date": _("Пусто — сегодня, когда документ выставлен"),
+        "period_start": _("Документ относится к периоду графика, в который попадает эта дата"),
+    }
 
     def check(self, item):
         take_parties_from_contract(item)
         super().check(item)
+
+    def _change(self, pk, operation):
+        """Run a state change of one document (`operation` returns what to tell the user) in
+        its own transaction, and go back."""
+        if current_app.config.get("WTF_CSRF_ENABLED", True):
+            try:
+                validate_csrf(request.form.get("csrf_token"))
+            except ValidationError:
+                abort(400)
+        item = self.datamodel.get(pk, self._base_filters)
+        if item is None:
+            abort(404)
+        session, contract_id = self.datamodel.session, item.contract_id
+        try:
+            done = operation(session, item)
+            session.commit()
+            flash(done, "success")
+        except DomainError as error:
+            session.rollback()
+            flash(gettext(str(error)), "danger")
+        target = _safe_next()
+        if target:
+            return redirect(target)
+        if self.datamodel.get(pk) is None:  # a plan with nothing left to bill is removed
+            return redirect(url_for("ContractView.show", pk=contract_id))
+        return redirect(url_for(f"{type(self).__name__}.show", pk=pk))
+
+    @expose("/issue/<int:pk>", methods=["POST"])
+    @has_access
+    def issue(self, pk):
+        def issue_now(session, item):
+            issued = schedule.issue_now(session, item, today())
+            if issued.invoice_ids or issued.act_ids:
+                return gettext("Документ выставлен")
+            return gettext("Дни этого периода уже покрыты выставленными документами: плановый документ удалён")
+
+        return self._change(pk, issue_now)
+
+    @expose("/cancel/<int:pk>", methods=["POST"])
+    @has_access
+    def cancel(self, pk):
+        def cancel(session, item):
+            documents.cancel(session, item, today())
+            return gettext("Документ отменён")
+
+        return self._change(pk, cancel)
 
 
 class InvoiceView(AttentionMixin, _DocumentView):
     datamodel = SQLAInterface(Invoice)
     class_permission_name = P.RESOURCE_INVOICE
     entity = "invoice"
+    render_pdf = staticmethod(pdf.invoice_pdf)
+    pdf_title = "Счёт"
     list_title = _("Счета")
     show_title = _("Счёт на оплату")
     add_title = _("Новый счёт")
@@ -79,9 +221,12 @@ class InvoiceView(AttentionMixin, _DocumentView):
     }
 
 
-class VatInvoiceView(ArendaModelView):
+class VatInvoiceView(_Printable, ArendaModelView):
     datamodel = SQLAInterface(VatInvoice)
     class_permission_name = P.RESOURCE_VAT_INVOICE
+    method_permission_name = compressed_permissions(extra_read=("pdf",))
+    render_pdf = staticmethod(pdf.vat_invoice_pdf)
+    pdf_title = "Счёт-фактура"
     list_title = _("Счета-фактуры")
     show_title = _("Счёт-фактура")
     add_title = _("Новый счёт-фактура")
@@ -101,6 +246,8 @@ class ActView(AttentionMixin, _DocumentView):
     datamodel = SQLAInterface(Act)
     class_permission_name = P.RESOURCE_ACT
     entity = "act"
+    render_pdf = staticmethod(pdf.act_pdf)
+    pdf_title = "Акт"
     list_title = _("Акты")
     show_title = _("Акт")
     add_title = _("Новый акт")
@@ -113,6 +260,15 @@ class ActView(AttentionMixin, _DocumentView):
         "kind": SelectField(_("Вид"), choices=enum_choices(DocumentKind), default=DocumentKind.RENT.value),
     }
     formatters_columns = {**_DocumentView.formatters_columns, "status": enum_label(ActStatus)}
+
+    @expose("/sign/<int:pk>", methods=["POST"])
+    @has_access
+    def sign(self, pk):
+        def sign(session, item):
+            documents.sign(session, item)
+            return gettext("Акт подписан")
+
+        return self._change(pk, sign)
 
 
 def register(appbuilder):

@@ -4,6 +4,8 @@ from decimal import Decimal
 from flask_babel import gettext, lazy_gettext
 from markupsafe import Markup, escape
 
+from app.domain.words import format_amount
+
 
 def blank_none(value):
     """Empty fields show as empty, not as "None"."""
@@ -14,14 +16,7 @@ def money(value):
     """1234567.5 -> «1 234 567,50 ₽» (non-breaking spaces, so a sum never wraps)."""
     if value is None or value == "":
         return ""
-    amount = Decimal(value).quantize(Decimal("0.01"))
-    sign = "−" if amount < 0 else ""
-    whole, frac = f"{abs(amount):.2f}".split(".")
-    groups = []
-    while whole:
-        groups.insert(0, whole[-3:])
-        whole = whole[:-3]
-    return Markup(f'<span class="money">{sign}{"&nbsp;".join(groups)},{frac}&nbsp;₽</span>')
+    return Markup(f'<span class="money">{format_amount(value, "&nbsp;")}&nbsp;₽</span>')
 
 
 def area(value):

@@ -23,3 +23,9 @@ class RemoteSelectWidget:
             Markup('<option value="{}" selected>{}</option>').format(value, label) for value, label in field.chosen()
         )
         return Markup(f"<select {params}>{options}</select>")
+
+
+class DocumentCardWidget(CardWidget):
+    """An invoice, act or VAT invoice card: its buttons (issue, sign, cancel, PDF) under it."""
+
+    template = "arenda/widgets/document_show.html"

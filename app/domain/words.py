@@ -1,0 +1,30 @@
+"""Amounts and dates as Russian documents write them: «1 234,50», «Одна тысяча двести тридцать
+четыре рубля 50 копеек», «25 января 2026 г.»."""
+from decimal import Decimal
+
+from num2words import num2words
+
+from app.domain.vat import kopecks
+
+MONTHS_GENITIVE = ["января", "февраля", "марта", "апреля", "мая", "июня", "июля", "августа", "сентября", "октября", "ноября", "декабря"]
+
+
+def format_amount(value, group=" "):
+    """1234567.5 -> «1 234 567,50» (digits grouped by `group`, decimal comma)."""
+    amount = kopecks(value)
+    whole, frac = f"{abs(amount):.2f}".split(".")
+    groups = []
+    while whole:
+        groups.insert(0, whole[-3:])
+        whole = whole[:-3]
+    return f"{'−' if amount < 0 else ''}{group.join(groups)},{frac}"
+
+
+def amount_in_words(value):
+    """Rubles in words, kopecks in digits, capitalised: «Сто двадцать рублей 05 копеек»."""
+    text = num2words(Decimal(kopecks(value)), lang="ru", to="currency", currency="RUB", cents=False, separator="")
+    return text[:1].upper() + text[1:]
+
+
+def date_in_words(day):
+    return f"{day.day} {MONTHS_GENITIVE[day.month - 1]} {day.year} г." if day else ""

@@ -1,0 +1,1 @@
+"""Exports: pure functions from model objects to bytes (PDF documents, ...)."""

@@ -1,0 +1,67 @@
+"""Invoices for payment (счёт на оплату), acts (акт) and VAT invoices (счёт-фактура) as PDF.
+
+Pure functions from model objects to bytes: Jinja templates in app/templates/arenda/pdf
+rendered by WeasyPrint (Pango, DejaVu fonts for Cyrillic). The views serve them for download
+and notifications attach them to emails.
+"""
+from decimal import Decimal
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from weasyprint import HTML
+
+from app.domain.enums import VatMode
+from app.domain.words import amount_in_words, date_in_words, format_amount
+
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates" / "arenda" / "pdf"
+_env = Environment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=select_autoescape(["html"]))
+_env.filters.update(amount=format_amount, in_words=amount_in_words, long_date=date_in_words,
+                    short_date=lambda day: f"{day:%d.%m.%Y}" if day else "")
+
+
+def _vat(document):
+    """How the document states VAT: its mode and rate label («20%», «без НДС»)."""
+    contract = document.contract
+    if not document.vat_amount:
+        return VatMode.NONE.value, "без НДС"
+    rate = (Decimal(contract.vat_rate) * 100).normalize()
+    return contract.vat_mode, f"{rate:f}%"
+
+
+def _rows(document, mode):
+    """Lines with the sum shown in the table: before VAT when VAT is added on top."""
+    rows = []
+    for line in document.lines:
+        net = line.amount - line.vat_amount
+        rows.append({"name": line.name, "net": net, "vat": line.vat_amount, "total": line.amount,
+                     "shown": net if mode == VatMode.ON_TOP.value else line.amount})
+    return rows
+
+
+def _render(template, **context):
+    return HTML(string=_env.get_template(template).render(**context), base_url=str(TEMPLATES)).write_pdf()
+
+
+def _document_context(document):
+    mode, rate = _vat(document)
+    rows = _rows(document, mode)
+    return dict(
+        doc=document, contract=document.contract, executor=document.executor, customer=document.customer,
+        bank=document.executor.bank_accounts[0] if document.executor.bank_accounts else None,
+        rows=rows, mode=mode, rate=rate, net_total=sum((r["net"] for r in rows), Decimal("0")),
+    )
+
+
+def invoice_pdf(invoice):
+    return _render("invoice.html", **_document_context(invoice))
+
+
+def act_pdf(act):
+    return _render("act.html", **_document_context(act))
+
+
+def vat_invoice_pdf(vat_invoice):
+    act = vat_invoice.act
+    context = _document_context(act)
+    context.update(doc=vat_invoice, act=act)
+    return _render("vat_invoice.html", **context)

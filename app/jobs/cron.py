@@ -1,0 +1,16 @@
+"""RQ cron registrations, all in UTC. Exactly one process runs them:
+`TZ=UTC rq cron app.jobs.cron --url $REDIS_URL` (`make worker` starts it beside `rq worker`).
+"""
+import os
+import time
+
+from rq import cron
+
+from app.jobs import QUEUE
+from app.jobs.nightly import run_nightly
+
+# rq cron reads cron fields in the process's local time; ours are UTC whatever the host says.
+os.environ["TZ"] = "UTC"
+time.tzset()
+
+cron.register(run_nightly, queue_name=QUEUE, cron="0 0 * * *", job_timeout=3 * 3600, failure_ttl=7 * 24 * 3600)

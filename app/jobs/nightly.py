@@ -1,0 +1,82 @@
+"""The nightly job (00:00 UTC, or `flask schedule run --on DATE`): a sequence of steps.
+
+Each step is `step(session, day, summary) -> dict`, owns its commits, and may read what the
+steps before it reported (e.g. the ids of the documents issued). A step that fails is
+reported and the next one still runs. Everything is idempotent and catches up: a night
+missed is covered by the next run, which issues whatever is due up to its day.
+"""
+import logging
+from datetime import date
+
+from app.domain import schedule
+from app.extensions import db
+from app.models import Contract
+from app.jobs import with_app_context
+from app.timeutil import today
+
+log = logging.getLogger(__name__)
+BATCH = 500  # contracts per transaction while issuing
+
+
+def extend_schedules(session, day, summary):
+    """Open-ended contracts are planned a rolling twelve months ahead: move that horizon."""
+    ids = schedule.open_ended_contract_ids(session)
+    for contract_id in ids:
+        schedule.rebuild(session, session.get(Contract, contract_id), day)
+        session.commit()
+    return {"rebuilt": len(ids)}
+
+
+def issue_documents(session, day, summary):
+    """Issue every planned document dated `day` or earlier on active contracts, a batch of
+    contracts per transaction; a batch that fails is retried contract by contract, so one
+    contract's failure is reported and does not stop the others."""
+    issued = schedule.Issued()
+    ids = schedule.due_contract_ids(session, day)
+    for n in range(0, len(ids), BATCH):
+        batch = ids[n:n + BATCH]
+        try:
+            issued.add(schedule.issue_due(session, batch, day))
+            session.commit()
+        except Exception:
+            session.rollback()
+            log.exception("issuing a batch of %d contracts failed; retrying one by one", len(batch))
+            for contract_id in batch:
+                issued.add(_issue_one(session, contract_id, day))
+        session.expunge_all()
+    return issued.as_dict()
+
+
+def _issue_one(session, contract_id, day):
+    try:
+        result = schedule.issue_due(session, [contract_id], day)
+        session.commit()
+        return result
+    except Exception as error:  # reported in the summary; the other contracts go on
+        session.rollback()
+        log.exception("issuing for contract %s failed", contract_id)
+        return schedule.Issued(failed=[{"contract_id": contract_id, "error": str(error) or repr(error)}])
+
+
+STEPS = [
+    ("schedules", extend_schedules),
+    ("issued", issue_documents),
+]
+
+
+def nightly(session, day):
+    summary = {"date": day.isoformat()}
+    for name, step in STEPS:
+        try:
+            summary[name] = step(session, day, summary)
+        except Exception as error:  # one step's failure must not cancel the others
+            session.rollback()
+            log.exception("nightly step %s failed", name)
+            summary[name] = {"error": str(error) or repr(error)}
+    return summary
+
+
+@with_app_context
+def run_nightly(on=None):
+    """The job RQ's cron enqueues: `on` is an ISO date (default: today in UTC)."""
+    return nightly(db.session, date.fromisoformat(on) if on else today())
