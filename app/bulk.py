@@ -3,7 +3,7 @@
 PostgreSQL gets one statement where it can (`= ANY(array)`, `unnest`, COPY); other databases
 (SQLite) get chunked IN lists and executemany. Each helper hides only that difference.
 """
-from sqlalchemy import String, any_, bindparam, func, insert, select, text
+from sqlalchemy import String, any_, bindparam, func, insert, select, text, update
 from sqlalchemy.dialects.postgresql import ARRAY
 
 CHUNK = 10000  # values per IN (...) list: below SQLite's limit of bound parameters
@@ -60,5 +60,6 @@ def add_to(session, table, column, deltas):
             f"FROM unnest(CAST(:ids AS integer[]), CAST(:deltas AS numeric[])) AS v(id, delta) WHERE {table.name}.id = v.id"
         ), {"ids": list(deltas), "deltas": list(deltas.values())})
         return
-    session.execute(text(f"UPDATE {table.name} SET {column} = {column} + :delta WHERE id = :id"),
-                    [{"id": pk, "delta": delta} for pk, delta in deltas.items()])
+    target = table.c[column]
+    statement = update(table).where(table.c.id == bindparam("pk")).values({column: target + bindparam("delta", type_=target.type)})
+    session.execute(statement, [{"pk": pk, "delta": delta} for pk, delta in deltas.items()])

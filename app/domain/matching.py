@@ -29,6 +29,7 @@ _LATIN_TWINS = str.maketrans("ABCEHKMOPTXY", "АВСЕНКМОРТХУ")  # lett
 _NUMBER_TOKEN = re.compile(r"[0-9A-ZА-ЯЁ]+(?:[-/][0-9A-ZА-ЯЁ]+)*")
 _NUMBER = re.compile(r"([A-ZА-Я]*)[-/ ]?(\d+)")  # an invoice number: a letter prefix and digits
 _MENTION = re.compile(r"(?<![0-9A-ZА-Я])([A-ZА-Я]{0,6})[-/ ]?(\d+)(?!\d)")
+_ALONE = re.compile(r"(?<![-/0-9A-ZА-Я])(\d+)(?!\d)")  # digits on their own, for plain numbers («57»)
 _AFTER_SIGN = re.compile(r"(?:№|N|#)\s*(\d+)(?!\d)")
 
 
@@ -60,7 +61,7 @@ def number_named(number, purpose):
 @lru_cache(maxsize=1024)
 def _mentions(text):
     """(prefix, digits) pairs written in a purpose, and the digits written after «№»/«N»/«#»."""
-    return set(_MENTION.findall(text)), set(_AFTER_SIGN.findall(text))
+    return set(_MENTION.findall(text)) | {("", d) for d in _ALONE.findall(text)}, set(_AFTER_SIGN.findall(text))
 
 
 @dataclass(slots=True)

@@ -138,7 +138,7 @@ class _Reader:
                         self.own.add(_account(value))
                 section, start = None, line_end
             pos = line_end
-        last = self.line_at(len(data))
+        last = self.line_at(len(data.rstrip()))
         if section is DOCUMENT:
             raise failure(last, N_("файл обрезан: документ со строки %(start)s не закончен.") % {"start": doc_line})
         raise failure(last, N_("файл обрезан: нет строки «КонецФайла»."))
