@@ -45,5 +45,7 @@ test: install system-deps
 migration: install
 	$(FLASK) db migrate -m "$(m)"
 
+# Benchmarks (PostgreSQL: ARENDA_BENCH_DATABASE_URL, default the local server) with their own extra packages.
 bench: install
+	$(VENV)/bin/pip install --quiet -r benchmarks/requirements.txt
 	$(PY) -m benchmarks
