@@ -3,8 +3,10 @@
 PostgreSQL gets one statement where it can (`= ANY(array)`, `unnest`, COPY); other databases
 (SQLite) get chunked IN lists and executemany. Each helper hides only that difference.
 """
+import psycopg
 from sqlalchemy import String, any_, bindparam, func, insert, select, text, update
 from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.exc import IntegrityError
 
 CHUNK = 10000  # values per IN (...) list: below SQLite's limit of bound parameters
 
@@ -42,10 +44,14 @@ def insert_rows(session, table, rows):
         return
     if _postgres(session):
         columns = list(rows[0])
+        statement = f"COPY {table.name} ({', '.join(columns)}) FROM STDIN"
         cursor = session.connection().connection.driver_connection.cursor()
-        with cursor, cursor.copy(f"COPY {table.name} ({', '.join(columns)}) FROM STDIN") as copy:
-            for row in rows:
-                copy.write_row([row[column] for column in columns])
+        try:
+            with cursor, cursor.copy(statement) as copy:
+                for row in rows:
+                    copy.write_row([row[column] for column in columns])
+        except psycopg.IntegrityError as error:  # as SQLAlchemy would raise it for an INSERT
+            raise IntegrityError(statement, None, error) from error
         return
     session.execute(insert(table), rows)
 

@@ -27,9 +27,11 @@ FILE_END = "КонецФайла"
 MARKERS = (DOCUMENT, DOCUMENT_END, ACCOUNTS, ACCOUNTS_END, FILE_END)
 ACCOUNT = "РасчСчет"
 PURPOSE_LINES = tuple(f"НазначениеПлатежа{i}" for i in range(1, 7))
-SIDE_KEYS = ("", "1", "ИНН", "КПП", "Счет", "РасчСчет", "БИК", "Банк1")
+# name, INN, composite «ИНН … name», KPP, settlement account, account, BIK, bank: the keys of one side
+_SIDE_KEYS = {side: tuple(side + key for key in ("1", "ИНН", "", "КПП", "РасчСчет", "Счет", "БИК", "Банк1"))
+              for side in ("Плательщик", "Получатель")}
 DOCUMENT_KEYS = ("Номер", "Дата", "Сумма", "ДатаСписано", "ДатаПоступило", "НазначениеПлатежа", *PURPOSE_LINES,
-                 *(side + key for side in ("Плательщик", "Получатель") for key in SIDE_KEYS))
+                 *(key for keys in _SIDE_KEYS.values() for key in keys))
 _FOLDED = {key.casefold(): key for key in DOCUMENT_KEYS}
 _SPLIT = methodcaller("split", "=", 1)
 
@@ -216,13 +218,22 @@ class _Reader:
     def side(self, get, prefix):
         """Payer or recipient; one object per distinct party (our side is the same in every document), and
         one string per distinct value, so that a big statement stays small in memory."""
-        side, same = _side(get, prefix), self.strings.setdefault
-        key = (same(side.name, side.name), same(side.inn, side.inn), same(side.kpp, side.kpp), side.account,
-               same(side.bik, side.bik), same(side.bank, side.bank))
-        found = self.sides.get(key)
-        if found is None:
-            found = self.sides[key] = Side(*key)
-        return found
+        name_key, inn_key, composite_key, kpp_key, settlement_key, account_key, bik_key, bank_key = _SIDE_KEYS[prefix]
+        name, inn = get(name_key), digits_or_blank(get(inn_key))
+        if not name or not inn:  # the composite «ИНН 7707083893 ООО "Ромашка"» fills in what is missing
+            composite = get(composite_key, "")
+            found = _INN_PREFIX.match(composite)
+            if found:
+                composite = composite[found.end():].strip()
+                inn = inn or found.group(1)
+            name = name or composite
+        same, kpp, bik, bank = self.strings.setdefault, digits_or_blank(get(kpp_key)), get(bik_key, ""), get(bank_key, "")
+        key = (same(name, name), same(inn, inn), same(kpp, kpp), _account(get(settlement_key) or get(account_key, "")),
+               same(bik, bik), same(bank, bank))
+        side = self.sides.get(key)
+        if side is None:
+            side = self.sides[key] = Side(*key)
+        return side
 
     def date(self, text, line):
         known = self.dates.get(text)
@@ -254,22 +265,6 @@ def _other(account, settlement):
 
 def _account(text):
     return text.replace(" ", "").strip() if " " in text else text
-
-
-def _side(get, prefix):
-    name, inn = get(prefix + "1"), digits_or_blank(get(prefix + "ИНН"))
-    if not name or not inn:  # the composite «ИНН 7707083893 ООО "Ромашка"» fills in what is missing
-        composite = get(prefix, "")
-        found = _INN_PREFIX.match(composite)
-        if found:
-            composite = composite[found.end():].strip()
-            inn = inn or found.group(1)
-        name = name or composite
-    return Side(
-        name=name, inn=inn, kpp=digits_or_blank(get(prefix + "КПП")),
-        account=_account(get(prefix + "РасчСчет") or get(prefix + "Счет", "")),
-        bik=get(prefix + "БИК", ""), bank=get(prefix + "Банк1", ""),
-    )
 
 
 def _date(text, line):

@@ -13,6 +13,7 @@ import json
 from decimal import Decimal
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from app import bulk
 
@@ -204,7 +205,11 @@ def load(session, operations, source, fmt, filename=None, sha256=None, user_id=N
                 reasons.append({"payment": pid, "line": operation.line, "reason": reason})
         # The operations go in with their allocated sums already set, then their allocations.
         planned = allocation.plan(session, items, user_id=user_id, automatic=True, unsaved={row["id"]: row for row in rows})
-        bulk.insert_rows(session, Payment.__table__, rows)
+        try:
+            bulk.insert_rows(session, Payment.__table__, rows)
+        except IntegrityError:  # the same operations stored meanwhile by a concurrent import (a double click)
+            raise ImportFailed(N_("Эти операции только что загружены другим импортом; повторите загрузку, "
+                                  "уже загруженное добавлено не будет.")) from None
         allocated += allocation.write(session, planned)
 
     batch.imported, batch.duplicates = len(fresh), len(keyed) - len(fresh)

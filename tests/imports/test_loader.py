@@ -244,3 +244,13 @@ def test_allocations_are_marked_automatic(session, parties):
     (item,) = session.scalars(select(Allocation)).all()
     assert item.automatic and item.amount == Decimal("1000.00")
     assert session.scalar(select(ImportBatch.allocated)) == 1
+
+
+def test_operations_stored_meanwhile_by_another_import_refuse_this_one(session, parties, monkeypatch):
+    executor, tenant = parties
+    data = statement([pay(1, side(tenant), side(executor))])
+    import_bytes(session, data)
+    monkeypatch.setattr(loader, "_existing_keys", lambda session, keys: set())  # as if the other import had not committed yet
+
+    with pytest.raises(ImportFailed, match="только что загружены другим импортом"):
+        loader.import_file(session, data)
