@@ -16,7 +16,6 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from app import bulk
-
 from app.domain import allocation, card_payments, matching
 from app.domain.enums import N_, Direction, PaymentSource
 from app.errors import ImportFailed
