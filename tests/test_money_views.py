@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from app.domain import allocation, card_payments
-from app.models import Allocation, ImportBatch, Payment, Setting
+from app.models import Allocation, ImportBatch, Payment, Setting, User
 from app.permissions import ROLE_ACCOUNTANT, ROLE_MANAGER, ROLE_OWNER, ROLE_VIEWER
 from tests import factories
 from tests.statements import document, statement
@@ -72,6 +72,7 @@ def test_the_upload_page_lists_recent_imports(client, login_as, session):
     html = client.get("/money/import/").get_data(as_text=True)
 
     assert "money.xml" in html and 'name="file"' in html
+    assert 'href="/money/import/"' in html and "Импорт" in html  # the item in the Деньги menu
 
 
 def test_viewer_may_not_import(client, login_as, session):
@@ -98,6 +99,8 @@ def test_manual_allocation_across_invoices_and_undo(client, login_as, session, l
     assert "Разнесено на счета: 2" in done.get_data(as_text=True)
     session.expire_all()
     assert (payment.allocated_amount, first.payment_state, second.paid_amount) == (Decimal("1000.00"), "paid", Decimal("400.00"))
+    accountant = session.scalars(select(User).where(User.username == "accountant")).one()
+    assert {(a.automatic, a.created_by_id) for a in payment.allocations} == {(False, accountant.id)}
 
     undone = client.post(f"/money/allocate/{payment.id}/undo/{first.allocations[0].id}", follow_redirects=True)
     assert "Разноска отменена" in undone.get_data(as_text=True)

@@ -1,12 +1,13 @@
-"""Whatever bytes arrive, the text-format parser answers with operations or with ImportFailed — never
+"""Whatever bytes arrive, the parsers answer with operations or with ImportFailed — never
 with another exception (which would surface as a server error instead of a clear message)."""
 from datetime import date
+from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from app.errors import ImportFailed
-from app.imports import client_bank
+from app.imports import client_bank, v8_xml
 from tests.statements import OURS, TENANT, document, statement
 
 VALID = statement([document(1, date(2026, 2, 3), "1200.00", TENANT, OURS, "Оплата по счету № А-57"),
@@ -47,3 +48,20 @@ def test_a_valid_statement_damaged_anywhere(edits):
     for at, cut, insert in edits:
         data = data[:at] + insert + data[at + cut:]
     parses_or_refuses(data)
+
+
+XML = (Path(__file__).resolve().parent.parent / "fixtures" / "v8_xml" / "money.xml").read_bytes()
+
+
+@FUZZ
+@given(st.lists(st.tuples(st.integers(0, len(XML)), st.integers(0, 8), st.binary(max_size=8)), min_size=1, max_size=6))
+def test_a_1c_xml_damaged_anywhere(edits):
+    data = XML
+    for at, cut, insert in edits:
+        data = data[:at] + insert + data[at + cut:]
+    try:
+        result = v8_xml.parse(data)
+    except ImportFailed as error:
+        assert str(error)
+    else:
+        assert isinstance(result, list)
