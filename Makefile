@@ -53,6 +53,8 @@ worker: install migrate
 migration: install
 	$(FLASK) db migrate -m "$(m)"
 
-# `make bench` runs every benchmark; `make bench BENCH=attention` only the named ones.
+# `make bench` runs every benchmark; `make bench BENCH=attention` only the named ones (PostgreSQL:
+# ARENDA_BENCH_DATABASE_URL, default the local server). Benchmark-only packages come from benchmarks/requirements.txt.
 bench: install
+	$(VENV)/bin/pip install --quiet -r benchmarks/requirements.txt
 	$(PY) -m benchmarks $(BENCH)

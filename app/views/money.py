@@ -1,4 +1,6 @@
 """Деньги: money operations and their allocations to invoices."""
+from flask import redirect, url_for
+from flask_appbuilder.actions import action
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_babel import lazy_gettext as _
 from wtforms import SelectField
@@ -8,7 +10,7 @@ from app.domain import allocation
 from app.domain.enums import Direction, PaymentSource
 from app.models import Allocation, Payment
 from app.views.attention import AttentionMixin
-from app.views.base import ArendaModelView
+from app.views.base import ArendaModelView, compressed_permissions
 from app.views.formatters import date_ru, enum_choices, enum_label, money, yes_no
 
 
@@ -94,6 +96,12 @@ class PaymentView(AttentionMixin, ArendaModelView):
         "source": enum_label(PaymentSource),
         "payer_is_bank": yes_no,
     }
+    method_permission_name = compressed_permissions(extra_write=("allocate",))
+
+    @action("allocate", _("Разнести"), icon="fa-link", multiple=False)
+    def allocate(self, item):
+        """The operation's allocation page: suggestions, several invoices at once, undo."""
+        return redirect(url_for("PaymentAllocateView.page", pk=item.id))
 
 
 def register(appbuilder):

@@ -1,0 +1,71 @@
+"""Reading and writing many rows at once, for imports, in the caller's transaction.
+
+PostgreSQL gets one statement where it can (`= ANY(array)`, `unnest`, COPY); other databases
+(SQLite) get chunked IN lists and executemany. Each helper hides only that difference.
+"""
+import psycopg
+from sqlalchemy import String, any_, bindparam, func, insert, select, text, update
+from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.exc import IntegrityError
+
+CHUNK = 10000  # values per IN (...) list: below SQLite's limit of bound parameters
+
+
+def _postgres(session):
+    return session.get_bind().dialect.name == "postgresql"
+
+
+def where_in(session, column, values):
+    """Clauses meaning `column IN values`: one on PostgreSQL, one per chunk elsewhere."""
+    values = sorted(set(values))
+    if not values:
+        return []
+    if _postgres(session):
+        item = String() if isinstance(values[0], str) else column.type
+        return [column == any_(bindparam(None, values, type_=ARRAY(item)))]
+    return [column.in_(values[start:start + CHUNK]) for start in range(0, len(values), CHUNK)]
+
+
+def reserve_ids(session, table, count):
+    """`count` new primary keys for `table`, in order."""
+    if not count:
+        return []
+    if _postgres(session):
+        query = text(f"SELECT nextval(pg_get_serial_sequence('{table.name}', 'id')) FROM generate_series(1, :n)")
+        return list(session.scalars(query, {"n": count}))
+    # SQLite: the import already holds the database's write lock, so nobody else takes these.
+    first = (session.scalar(select(func.max(table.c.id))) or 0) + 1
+    return list(range(first, first + count))
+
+
+def insert_rows(session, table, rows):
+    """Insert `rows` (dicts with the same keys, the column names) into `table`."""
+    if not rows:
+        return
+    if _postgres(session):
+        columns = list(rows[0])
+        statement = f"COPY {table.name} ({', '.join(columns)}) FROM STDIN"
+        cursor = session.connection().connection.driver_connection.cursor()
+        try:
+            with cursor, cursor.copy(statement) as copy:
+                for row in rows:
+                    copy.write_row([row[column] for column in columns])
+        except psycopg.IntegrityError as error:  # as SQLAlchemy would raise it for an INSERT
+            raise IntegrityError(statement, None, error) from error
+        return
+    session.execute(insert(table), rows)
+
+
+def add_to(session, table, column, deltas):
+    """`column += delta` for each {id: delta}."""
+    if not deltas:
+        return
+    if _postgres(session):
+        session.execute(text(
+            f"UPDATE {table.name} SET {column} = {table.name}.{column} + v.delta "
+            f"FROM unnest(CAST(:ids AS integer[]), CAST(:deltas AS numeric[])) AS v(id, delta) WHERE {table.name}.id = v.id"
+        ), {"ids": list(deltas), "deltas": list(deltas.values())})
+        return
+    target = table.c[column]
+    statement = update(table).where(table.c.id == bindparam("pk")).values({column: target + bindparam("delta", type_=target.type)})
+    session.execute(statement, [{"pk": pk, "delta": delta} for pk, delta in deltas.items()])

@@ -1,0 +1,277 @@
+"""1CClientBankExchange, the text statement that internet banks export for 1C (versions 1.01–1.03).
+
+`parse(data) -> [Operation]`, every `СекцияДокумент` whatever its kind, in file order.
+Encoding: a UTF-8 BOM, or bytes that are valid UTF-8 (banks save UTF-8 under «Кодировка=Windows»),
+else `Кодировка` (DOS = cp866, anything else cp1251). CRLF or LF; keys match case-insensitively;
+unknown keys are ignored. The direction an operation gets here is what the statement's own accounts
+(header and `СекцияРасчСчет`) say, FORMATS.md §A.7; the loader decides by the executors' accounts.
+
+Speed: section markers are found with `bytes.find` and a document body becomes a dict in one
+C-level `dict(map(...))`; Python code runs per document, not per line, and the file is never
+copied whole (a 50 MB statement parses in about a second).
+"""
+import codecs
+import re
+from datetime import date
+from operator import methodcaller
+
+from app.domain.enums import N_, Direction
+from app.errors import ImportFailed
+from app.imports.operation import Operation, Side, amount, digits_or_blank, failure
+
+SIGNATURE = b"1CClientBankExchange"
+REPLACEMENT = "\ufffd"
+DOCUMENT, DOCUMENT_END = "СекцияДокумент", "КонецДокумента"
+ACCOUNTS, ACCOUNTS_END = "СекцияРасчСчет", "КонецРасчСчет"
+FILE_END = "КонецФайла"
+MARKERS = (DOCUMENT, DOCUMENT_END, ACCOUNTS, ACCOUNTS_END, FILE_END)
+ACCOUNT = "РасчСчет"
+PURPOSE_LINES = tuple(f"НазначениеПлатежа{i}" for i in range(1, 7))
+# name, INN, composite «ИНН … name», KPP, settlement account, account, BIK, bank: the keys of one side
+_SIDE_KEYS = {side: tuple(side + key for key in ("1", "ИНН", "", "КПП", "РасчСчет", "Счет", "БИК", "Банк1"))
+              for side in ("Плательщик", "Получатель")}
+DOCUMENT_KEYS = ("Номер", "Дата", "Сумма", "ДатаСписано", "ДатаПоступило", "НазначениеПлатежа", *PURPOSE_LINES,
+                 *(key for keys in _SIDE_KEYS.values() for key in keys))
+_FOLDED = {key.casefold(): key for key in DOCUMENT_KEYS}
+_SPLIT = methodcaller("split", "=", 1)
+
+_DATE = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4})")
+# «ИНН 7707083893 ООО "Ромашка"», «ИНН 644914186741/0  ИП Иванов», «7777777777, ООО "…"» (FORMATS.md §A.8)
+_INN_PREFIX = re.compile(r"^\s*(?:ИНН\s*)?(\d{10}|\d{12})(?:/\d*)?[\s,]+", re.IGNORECASE)
+_DECLARED = re.compile(rb"^(?:\xca\xee\xe4\xe8\xf0\xee\xe2\xea\xe0|\x8a\xae\xa4\xa8\xe0\xae\xa2\xaa\xa0)=\s*(\S+)", re.M)
+
+
+def encoding_of(data):
+    """The codec of `data` (without its BOM): UTF-8 when the bytes are UTF-8, else the declared one."""
+    head = data[:65536]
+    try:
+        codecs.utf_8_decode(head, "strict", False)  # not final: a character cut at 64 KiB is fine
+        if not head.isascii():
+            return "utf-8"
+    except UnicodeDecodeError:
+        pass
+    declared = _DECLARED.search(head)  # «Кодировка=» spelled in cp1251 or cp866
+    return "cp866" if declared and declared.group(1).strip().lower() == b"dos" else "cp1251"
+
+
+def parse(data: bytes) -> list[Operation]:
+    if data.startswith(codecs.BOM_UTF8):
+        data = data[len(codecs.BOM_UTF8):]
+    if data.split(b"\n", 1)[0].strip() != SIGNATURE:
+        raise ImportFailed(N_("Это не выписка 1С: первая строка файла должна быть «1CClientBankExchange»."))
+    codec = encoding_of(data)
+    broken = data.find(REPLACEMENT.encode()) if codec == "utf-8" else -1
+    if broken >= 0:
+        raise failure(data.count(b"\n", 0, broken) + 1, N_(
+            "файл в испорченной кодировке: русские буквы заменены знаком «�». Выгрузите выписку из банка заново."))
+    return _Reader(data, codec).read()
+
+
+class _Reader:
+    def __init__(self, data, codec):
+        self.data, self.codec = data, codec
+        self.words = {name: b"\n" + name.encode(codec) for name in MARKERS}
+        self.next_at = {name: -2 for name in MARKERS}  # where each marker occurs next (-2: not looked for yet)
+        self.line_pos, self.line_no = 0, 1  # a known line start and its number
+        self.own = set()  # the statement's own accounts
+        self.operations, self.hints = [], []
+        self.seen = set(DOCUMENT_KEYS)  # keys met so far
+        self.aliases = {}  # key as spelled in this file -> our spelling, when the letter case differs
+        self.dates = {}
+        self.sides, self.strings = {}, {}
+
+    def line_at(self, pos):
+        """The line number of a position at or after the last one asked (counted incrementally)."""
+        self.line_no += self.data.count(b"\n", self.line_pos, pos)
+        self.line_pos = pos
+        return self.line_no
+
+    def marker(self, pos):
+        """The next marker line at or after `pos`: (name, start of its line, end of the word)."""
+        data, best = self.data, None
+        for name, word in self.words.items():
+            at = self.next_at[name]
+            if at != -1 and at < pos:
+                at = data.find(word, pos)
+                while at != -1 and not _whole_line(data, at + len(word), name == DOCUMENT):
+                    at = data.find(word, at + 1)
+                self.next_at[name] = at
+            if at != -1 and (best is None or at < best[1]):
+                best = (name, at + 1, at + len(word))
+        return best
+
+    def read(self):
+        data = self.data
+        pos = data.find(b"\n")
+        section, start = None, pos
+        while True:
+            found = self.marker(pos) if pos != -1 else None
+            if found is None:
+                break
+            name, at, word_end = found
+            line_end = data.find(b"\n", word_end)
+            line_end = len(data) if line_end == -1 else line_end
+            if section is None:
+                self.header(data[start:at], start)
+                if name == DOCUMENT:
+                    section, start, kind = DOCUMENT, line_end + 1, self.text(data[word_end:line_end], at).partition("=")[2]
+                    doc_line = self.line_at(at)
+                elif name == ACCOUNTS:
+                    section, start = ACCOUNTS, line_end + 1
+                elif name == FILE_END:
+                    rest = data[line_end:]
+                    if rest.strip():
+                        raise failure(self.line_at(line_end + 1 + len(rest) - len(rest.lstrip())),
+                                      N_("после «КонецФайла» не должно быть данных."))
+                    return self.finish()
+                else:
+                    raise failure(self.line_at(at), N_("конец раздела без его начала."))
+            elif section is DOCUMENT:
+                if name != DOCUMENT_END:
+                    raise failure(self.line_at(at), N_("документ со строки %(start)s не закончен строкой «КонецДокумента».")
+                                  % {"start": doc_line})
+                self.document(data[start:at - 1], start, kind, doc_line)
+                section, start = None, line_end
+            else:  # ACCOUNTS
+                if name != ACCOUNTS_END:
+                    raise failure(self.line_at(at), N_("раздел «СекцияРасчСчет» не закончен строкой «КонецРасчСчет»."))
+                for key, value in self.pairs(data[start:at], start):
+                    if key == ACCOUNT:
+                        self.own.add(_account(value))
+                section, start = None, line_end
+            pos = line_end
+        last = self.line_at(len(data.rstrip()))
+        if section is DOCUMENT:
+            raise failure(last, N_("файл обрезан: документ со строки %(start)s не закончен.") % {"start": doc_line})
+        raise failure(last, N_("файл обрезан: нет строки «КонецФайла»."))
+
+    def finish(self):
+        self.own.discard("")
+        for operation, hint in zip(self.operations, self.hints):
+            operation.direction = self.direction(operation, *hint)
+        return self.operations
+
+    def text(self, chunk, pos):
+        try:
+            return chunk.decode(self.codec)
+        except UnicodeDecodeError as error:
+            raise failure(self.line_at(pos + error.start), N_("текст не в кодировке %(codec)s: файл испорчен или склеен "
+                                                              "из разных файлов.") % {"codec": self.codec}) from None
+
+    def pairs(self, chunk, pos):
+        """(key in our spelling, value) of each line of a chunk; a non-blank line without «=» is an error."""
+        result = []
+        for n, line in enumerate(self.text(chunk, pos).split("\n")):
+            if not line.strip():
+                continue
+            key, sep, value = line.partition("=")
+            if not sep:
+                raise failure(self.line_at(pos) + n, N_("ожидалась строка вида «Ключ=Значение»:"), f"«{line.strip()[:80]}»")
+            key = key.strip()
+            result.append((_FOLDED.get(key.casefold(), ACCOUNT if key.casefold() == "расчсчет" else key), value))
+        return result
+
+    def header(self, chunk, pos):
+        """The header and whatever stands between sections: only the statement's accounts matter."""
+        if chunk.strip():
+            for key, value in self.pairs(chunk, pos):
+                if key == ACCOUNT:
+                    self.own.add(_account(value))
+
+    def document(self, body, pos, kind, line):
+        try:
+            raw = dict(map(_SPLIT, self.text(body, pos).split("\n")))
+        except ValueError:  # a blank line or one without «=»: the careful way, which names the line
+            raw = dict(self.pairs(body, pos))
+        fields = dict(zip(raw.keys(), map(str.strip, raw.values())))
+        if not self.seen.issuperset(fields):  # a key spelled in a new way: learn once whether it is one of ours
+            for key in fields.keys() - self.seen:
+                self.seen.add(key)
+                ours = _FOLDED.get(key.strip().casefold())
+                if ours and ours != key:
+                    self.aliases[key] = ours
+        for spelled, ours in self.aliases.items():
+            if spelled in fields:
+                fields.setdefault(ours, fields[spelled])
+        kind = kind.strip()
+        self.add(fields, self.strings.setdefault(kind, kind), line)
+
+    def add(self, fields, kind, line):
+        get = fields.get
+        when, total = get("Дата"), get("Сумма")
+        if not total:
+            raise failure(line, N_("у документа нет суммы («Сумма=»)."))
+        if not when:
+            raise failure(line, N_("у документа нет даты («Дата=»)."))
+        payer, recipient = self.side(get, "Плательщик"), self.side(get, "Получатель")
+        if not payer.account and not recipient.account:
+            raise failure(line, N_("у документа нет ни счёта плательщика, ни счёта получателя."))
+        purpose = get("НазначениеПлатежа") or " ".join(filter(None, (get(key) for key in PURPOSE_LINES)))
+        self.operations.append(Operation(
+            line=line, kind=kind, date=self.date(when, line), number=get("Номер", ""), amount=amount(total, line),
+            payer=payer, recipient=recipient, purpose=purpose,
+        ))
+        # The direction waits until every account of the statement is known (a header may list them late).
+        self.hints.append((_other(get("ПлательщикСчет", ""), payer.account), _other(get("ПолучательСчет", ""), recipient.account),
+                           bool(get("ДатаПоступило")), bool(get("ДатаСписано"))))
+
+    def side(self, get, prefix):
+        """Payer or recipient; one object per distinct party (our side is the same in every document), and
+        one string per distinct value, so that a big statement stays small in memory."""
+        name_key, inn_key, composite_key, kpp_key, settlement_key, account_key, bik_key, bank_key = _SIDE_KEYS[prefix]
+        name, inn = get(name_key), digits_or_blank(get(inn_key))
+        if not name or not inn:  # the composite «ИНН 7707083893 ООО "Ромашка"» fills in what is missing
+            composite = get(composite_key, "")
+            found = _INN_PREFIX.match(composite)
+            if found:
+                composite = composite[found.end():].strip()
+                inn = inn or found.group(1)
+            name = name or composite
+        same, kpp, bik, bank = self.strings.setdefault, digits_or_blank(get(kpp_key)), get(bik_key, ""), get(bank_key, "")
+        key = (same(name, name), same(inn, inn), same(kpp, kpp), _account(get(settlement_key) or get(account_key, "")),
+               same(bik, bik), same(bank, bank))
+        side = self.sides.get(key)
+        if side is None:
+            side = self.sides[key] = Side(*key)
+        return side
+
+    def date(self, text, line):
+        known = self.dates.get(text)
+        if known is None:
+            known = self.dates[text] = _date(text, line)
+        return known
+
+    def direction(self, operation, payer_other, recipient_other, received, written_off):
+        own = self.own
+        to_us = operation.recipient.account in own or recipient_other in own
+        from_us = operation.payer.account in own or payer_other in own
+        if to_us == from_us:  # neither side (or both) is the statement's account: the bank's dates tell
+            to_us, from_us = received and not written_off, written_off and not received
+        return Direction.INCOMING.value if to_us else Direction.OUTGOING.value if from_us else None
+
+
+def _whole_line(data, pos, may_have_value):
+    """Is the marker word ending at `pos` its line's only content (`СекцияДокумент` goes on with «=вид»)?"""
+    end = data.find(b"\n", pos)
+    rest = data[pos:len(data) if end == -1 else end].strip()
+    return not rest or (may_have_value and rest.startswith(b"="))
+
+
+def _other(account, settlement):
+    """`…Счет` where it differs from `…РасчСчет` (indirect settlements), else "" (kept per document: small)."""
+    account = _account(account)
+    return "" if account == settlement else account
+
+
+def _account(text):
+    return text.replace(" ", "").strip() if " " in text else text
+
+
+def _date(text, line):
+    found = _DATE.fullmatch(text)
+    try:
+        if found:
+            return date(int(found.group(3)), int(found.group(2)), int(found.group(1)))
+    except ValueError:
+        pass
+    raise failure(line, N_("дата документа не в формате ДД.ММ.ГГГГ:"), f"«{text}»")

@@ -1,0 +1,227 @@
+"""Loading a file of money operations: the import record, each operation's direction, duplicates
+skipped, card payments flagged, and auto-allocation — inside the caller's one transaction, so that
+a file imports wholly or not at all (the caller commits, or rolls back and `record_failure`s).
+
+Direction: incoming when the recipient is one of our executors and the payer is not, outgoing the
+other way round — by bank account, and where accounts do not tell, by INN; where neither tells
+(both sides or neither are ours), what the file itself says (statement account, 1C document type).
+Duplicates: every operation gets a key (`dedupe_key`), unique in the database, so re-importing a
+statement, or one that overlaps it, adds nothing.
+"""
+import hashlib
+import json
+from decimal import Decimal
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from app import bulk
+from app.domain import allocation, card_payments, matching
+from app.domain.enums import N_, Direction, PaymentSource
+from app.errors import ImportFailed
+from app.imports import client_bank, v8_xml
+from app.imports.operation import failure
+from app.models import BankAccount, Counterparty, ImportBatch, Payment, Setting
+from app.timeutil import utcnow
+
+CLIENT_BANK, V8_XML = "client-bank", "v8-xml"
+FORMATS = {
+    CLIENT_BANK: (client_bank.parse, PaymentSource.BANK_STATEMENT.value),
+    V8_XML: (v8_xml.parse, PaymentSource.V8_XML.value),
+}
+SIZE_SETTING = "money.import_max_mb"
+DEFAULT_MAX_MB = 50
+CHUNK = 5000
+SIDES_KEPT = 5000  # parties whose columns are kept for reuse during one import
+REASONS_KEPT = 1000  # per import, in its report: why operations stayed not allocated (the first ones)
+INCOMING, OUTGOING = Direction.INCOMING.value, Direction.OUTGOING.value
+ZERO = Decimal("0.00")
+_LENGTHS = {column.name: column.type.length for column in Payment.__table__.columns if getattr(column.type, "length", None)}
+
+
+def detect(data):
+    """`client-bank` or `v8-xml` from the first bytes."""
+    head = data[:4096].removeprefix(b"\xef\xbb\xbf").lstrip()
+    if head.startswith(client_bank.SIGNATURE):
+        return CLIENT_BANK
+    if head.startswith(b"<"):
+        return V8_XML
+    raise ImportFailed(N_("Формат файла не распознан: ожидалась выписка 1С (первая строка «1CClientBankExchange») "
+                          "или выгрузка 1С «Выгрузка и загрузка данных XML»."))
+
+
+def max_bytes(session):
+    """The size limit of an import file: setting `money.import_max_mb` (megabytes), 50 by default."""
+    setting = session.get(Setting, SIZE_SETTING)
+    try:
+        megabytes = float(setting.value) if setting is not None and setting.value else DEFAULT_MAX_MB
+    except ValueError:
+        megabytes = DEFAULT_MAX_MB
+    return int(megabytes * 1024 * 1024)
+
+
+def check_size(session, size):
+    limit = max_bytes(session)
+    if size > limit:
+        raise ImportFailed(N_("Файл больше допустимого размера (%(limit)s МБ, настройка %(key)s).")
+                           % {"limit": round(limit / 1024 / 1024, 1), "key": SIZE_SETTING})
+
+
+def import_file(session, data, fmt="auto", filename=None, user_id=None):
+    """Parse and load one file; its ImportBatch. A bad file raises ImportFailed: the caller rolls back."""
+    check_size(session, len(data))
+    if not data.strip():
+        raise ImportFailed(N_("Файл пуст."))
+    fmt = detect(data) if fmt == "auto" else fmt
+    parse, source = FORMATS[fmt]
+    return load(session, parse(data), source, fmt, filename=filename, sha256=hashlib.sha256(data).hexdigest(),
+                user_id=user_id)
+
+
+def record_failure(session, error, fmt, filename=None, data=b"", user_id=None):
+    """After the caller rolled a refused import back: the record of the attempt and its error."""
+    batch = ImportBatch(filename=filename, format=fmt if fmt in FORMATS else "auto", created_by_id=user_id,
+                        sha256=hashlib.sha256(data).hexdigest(), report=json.dumps({"errors": [str(error)]}, ensure_ascii=False))
+    session.add(batch)
+    session.flush()
+    return batch
+
+
+def dedupe_key(source, operation, direction):
+    """The operation's identity: its 1C Ref where it has one, else what a bank never repeats for two
+    operations (date, number, amount, both sides' accounts and INNs, purpose) plus the direction, so that
+    a transfer between two of our accounts is one operation in each statement."""
+    if operation.identity:
+        basis = f"{source}|{operation.identity}"
+    else:
+        payer, recipient = operation.payer, operation.recipient
+        basis = "|".join((direction, operation.date.isoformat(), operation.number, str(operation.amount), payer.account,
+                          recipient.account, payer.inn, recipient.inn, operation.purpose))
+    return hashlib.sha256(basis.encode()).hexdigest()
+
+
+class _Ours:
+    """Our executors' accounts and INNs."""
+
+    def __init__(self, session):
+        executor = Counterparty.is_executor.is_(True)
+        self.accounts = set(session.scalars(select(BankAccount.account).join(BankAccount.counterparty).where(executor)))
+        self.inns = set(session.scalars(select(Counterparty.inn).where(executor)))
+        self.accounts.discard("")
+        self.inns.discard("")
+        self.inns.discard(None)
+
+    def direction(self, operation):
+        to_us, from_us = operation.recipient.account in self.accounts, operation.payer.account in self.accounts
+        if to_us == from_us:
+            to_us, from_us = operation.recipient.inn in self.inns, operation.payer.inn in self.inns
+        if to_us != from_us:
+            return INCOMING if to_us else OUTGOING
+        if operation.direction is None:
+            raise failure(operation.line, N_("не понять, поступление это или списание: ни счёт, ни ИНН плательщика или "
+                                             "получателя не принадлежат одному из наших исполнителей, и файл не говорит "
+                                             "этого сам. Заведите счёт исполнителя в карточке контрагента."))
+        return operation.direction
+
+
+def _clip(value, column):
+    length = _LENGTHS[column]
+    return value[:length] if value and len(value) > length else value
+
+
+class _Rows:
+    """Payment rows from operations; each side's columns are built once per party (parsers share them)."""
+
+    def __init__(self, source, batch_id, recogniser):
+        self.common = dict(source=source, batch_id=batch_id, payer_is_bank=False, comment=None, allocated_amount=ZERO)
+        self.recogniser = recogniser
+        self.sides = {}  # id(Side) -> its columns, as payer and as recipient
+
+    def side(self, side, prefix):
+        found = self.sides.get((id(side), prefix))  # the operations keep their sides alive: ids stay unique
+        if found is None:
+            if len(self.sides) >= SIDES_KEPT:
+                self.sides.clear()
+            values = dict(name=side.name, inn=side.inn, kpp=side.kpp, account=side.account, bik=side.bik, bank=side.bank)
+            found = self.sides[(id(side), prefix)] = {f"{prefix}_{k}": _clip(v, f"{prefix}_{k}") for k, v in values.items()}
+        return found
+
+    def row(self, operation, direction, key):
+        payer = operation.payer
+        row = dict(self.common, **self.side(payer, "payer"), **self.side(operation.recipient, "recipient"),
+                   direction=direction, date=operation.date, number=_clip(operation.number, "number"),
+                   amount=operation.amount, purpose=operation.purpose, dedupe_key=key)
+        if direction == INCOMING and self.recogniser.is_bank(payer.inn, payer.account):
+            row["payer_is_bank"] = True
+            name, bank = self.recogniser.person(payer.inn, operation.purpose)
+            if name:
+                row["payer_name"] = _clip(name, "payer_name")
+                row["comment"] = (N_("Плательщик прочитан из назначения платежа по правилу «%(bank)s»; в выписке: "
+                                     "%(name)s, ИНН %(inn)s.") % {"bank": bank, "name": payer.name, "inn": payer.inn or "—"})
+        return row
+
+
+def _existing_keys(session, keys):
+    found = set()
+    for clause in bulk.where_in(session, Payment.dedupe_key, keys):
+        found.update(session.scalars(select(Payment.dedupe_key).where(clause)))
+    return found
+
+
+def load(session, operations, source, fmt, filename=None, sha256=None, user_id=None):
+    """Store `operations` (from one file) as one ImportBatch; returns it. Nothing is committed here."""
+    ours, recogniser = _Ours(session), card_payments.Recogniser(card_payments.load(session))
+    keyed = [(operation, ours.direction(operation)) for operation in operations]
+    keyed = [(operation, direction, dedupe_key(source, operation, direction)) for operation, direction in keyed]
+    batch = ImportBatch(filename=filename, format=fmt, sha256=sha256, created_by_id=user_id)
+    session.add(batch)
+    session.flush()
+    seen = _existing_keys(session, (key for _, _, key in keyed))
+    fresh = []
+    for item in keyed:
+        if item[2] not in seen:
+            seen.add(item[2])
+            fresh.append(item)
+    auto = matching.AutoAllocation(session, {operation.payer.inn for operation, direction, _ in fresh if direction == INCOMING})
+    build = _Rows(source, batch.id, recogniser)
+    reasons, incoming, allocated, card_payments_count = [], 0, 0, 0
+    ids, now = bulk.reserve_ids(session, Payment.__table__, len(fresh)), utcnow()
+    for start in range(0, len(fresh), CHUNK):  # a chunk at a time: a big statement stays small in memory
+        chunk = fresh[start:start + CHUNK]
+        rows = [build.row(operation, direction, key) for operation, direction, key in chunk]
+        items = []
+        for pid, (operation, direction, _), row in zip(ids[start:start + CHUNK], chunk, rows):
+            row.update(id=pid, created_at=now, updated_at=now)
+            if direction != INCOMING:
+                continue
+            incoming += 1
+            card_payments_count += row["payer_is_bank"]
+            invoice_id, reason = (None, matching.PAYER_IS_BANK) if row["payer_is_bank"] else auto.match(
+                row["payer_inn"], row["payer_kpp"], row["recipient_inn"], row["recipient_kpp"], row["amount"], row["purpose"])
+            if invoice_id is not None:
+                items.append((pid, invoice_id, row["amount"]))
+            elif len(reasons) < REASONS_KEPT:
+                reasons.append({"payment": pid, "line": operation.line, "reason": reason})
+        # The operations go in with their allocated sums already set, then their allocations.
+        planned = allocation.plan(session, items, user_id=user_id, automatic=True, unsaved={row["id"]: row for row in rows})
+        try:
+            bulk.insert_rows(session, Payment.__table__, rows)
+        except IntegrityError:  # the same operations stored meanwhile by a concurrent import (a double click)
+            raise ImportFailed(N_("Эти операции только что загружены другим импортом; повторите загрузку, "
+                                  "уже загруженное добавлено не будет.")) from None
+        allocated += allocation.write(session, planned)
+
+    batch.imported, batch.duplicates = len(fresh), len(keyed) - len(fresh)
+    batch.allocated, batch.not_allocated = allocated, incoming - allocated
+    batch.report = json.dumps({
+        "operations": len(keyed), "incoming": incoming, "outgoing": len(fresh) - incoming,
+        "card_payments": card_payments_count, "errors": [], "not_allocated": reasons,
+    }, ensure_ascii=False)
+    session.flush()
+    return batch
+
+
+def summary(batch):
+    """The four numbers of SPEC §6 (`money import`)."""
+    return {"imported": batch.imported, "duplicates": batch.duplicates, "allocated": batch.allocated,
+            "not_allocated": batch.not_allocated}
