@@ -1,15 +1,19 @@
 """The embedded mode (no REDIS_URL): `python run.py` runs the nightly job in a daemon thread
-of the web process, once at start-up and then at every 00:00 UTC. This is sane for a single
-process only; the job itself catches up any day missed while nothing ran."""
+of the web process, once at start-up and then at every 00:00 UTC, and the outbox sender in
+another, every minute and at once when a commit wrote messages (`wake_sender`). This is sane
+for a single process only; the job itself catches up any day missed while nothing ran."""
 import logging
 import threading
 from datetime import datetime, time, timedelta, timezone
 
 from app.jobs.nightly import run_nightly
+from app.jobs.outbox import send_outbox
 from app.timeutil import utcnow
 
 log = logging.getLogger(__name__)
 WAKE_SECONDS = 60  # check the clock at least this often (sleeping hosts, clock changes)
+SEND_SECONDS = 60  # the outbox sender's round, as rq cron's in the Redis mode
+_wake_sender = threading.Event()
 
 
 def next_midnight(now):
@@ -17,12 +21,12 @@ def next_midnight(now):
     return datetime.combine(now.astimezone(timezone.utc).date() + timedelta(days=1), time(0), tzinfo=timezone.utc)
 
 
-def _run(app):
+def _run(app, job=run_nightly):
     try:
         with app.app_context():
-            log.info("nightly job: %s", run_nightly())
-    except Exception:  # the thread must outlive a failed night; the next run catches up
-        log.exception("nightly job failed")
+            log.info("%s: %s", job.__name__, job())
+    except Exception:  # the thread must outlive a failed run; the next one catches up
+        log.exception("%s failed", job.__name__)
 
 
 def _loop(app, stop, clock):
@@ -37,5 +41,25 @@ def _loop(app, stop, clock):
 def start(app, stop=None, clock=utcnow):
     """Start the thread; setting `stop` (a threading.Event) ends it."""
     thread = threading.Thread(target=_loop, args=(app, stop or threading.Event(), clock), name="arenda-nightly", daemon=True)
+    thread.start()
+    return thread
+
+
+def wake_sender():
+    _wake_sender.set()
+
+
+def _send_loop(app, stop):
+    while not stop.is_set():
+        _wake_sender.clear()
+        _run(app, send_outbox)
+        for _ in range(SEND_SECONDS):
+            if stop.is_set() or _wake_sender.wait(1):
+                break
+
+
+def start_sender(app, stop=None):
+    """Start the outbox sender thread; setting `stop` ends it."""
+    thread = threading.Thread(target=_send_loop, args=(app, stop or threading.Event()), name="arenda-outbox", daemon=True)
     thread.start()
     return thread
