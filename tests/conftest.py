@@ -118,3 +118,19 @@ def api_token(client):
         return {"Authorization": f"Bearer {response.json['access_token']}"}
 
     return do
+
+
+@pytest.fixture()
+def mailbox(session):
+    """An SMTP server on a free port, and the mail settings pointing at it (as the settings page saves them)."""
+    from app.models import OutboxMessage, Setting
+    from tests.mailbox import Mailbox
+
+    box = Mailbox()
+    session.query(OutboxMessage).delete()  # e.g. the staff created by the fixtures above
+    for key, value in (("MAIL_SERVER", "127.0.0.1"), ("MAIL_PORT", str(box.port)), ("MAIL_DOMAIN", "mail.test")):
+        session.add(Setting(key=key, value=value))
+    session.commit()
+    box.start()
+    yield box
+    box.stop()
