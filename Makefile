@@ -45,8 +45,8 @@ test: install system-deps
 migration: install
 	$(FLASK) db migrate -m "$(m)"
 
-# With Redis (REDIS_URL set): the RQ worker and the one cron scheduler (nightly job at 00:00 UTC).
-# Without Redis there is nothing to start: `make run` runs the nightly job in-process.
+# With Redis (REDIS_URL set): the RQ worker and the one cron scheduler (nightly job at 00:00 UTC,
+# outbox delivery every minute). Without Redis there is nothing to start: `make run` does both in-process.
 worker: install migrate
 	@test -n "$$REDIS_URL" || { echo "REDIS_URL is not set: without Redis, 'make run' runs the nightly job itself"; exit 1; }
 	@TZ=UTC $(VENV)/bin/rq cron app.jobs.cron --url "$$REDIS_URL" & cron=$$!; \

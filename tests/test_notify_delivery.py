@@ -2,8 +2,15 @@
 (From «Робот …» RFC 2047-encoded, Reply-To, Message-ID), PDF attachments, sending once,
 SMTP down (failed and retrying, sent when it is back), permanent refusals, the CLI, RQ."""
 import json
+import os
+import subprocess
+import sys
+import uuid
 from datetime import date, timedelta
 from decimal import Decimal
+from pathlib import Path
+
+import pytest
 
 from fakeredis import FakeStrictRedis
 from flask_appbuilder.security.sqla.models import User
@@ -202,3 +209,20 @@ def test_the_embedded_sender_thread_delivers_when_woken(app, session, mailbox):
         stop.set()
         thread.join(timeout=10)
     assert not thread.is_alive()
+
+
+@pytest.mark.skipif(not os.environ.get("ARENDA_TEST_REDIS_URL"), reason="ARENDA_TEST_REDIS_URL is not set")
+def test_a_real_redis_worker_sends_what_a_commit_enqueued(app, session, mailbox, database_url, tmp_path, monkeypatch):
+    from redis import Redis
+
+    url = os.environ["ARENDA_TEST_REDIS_URL"]
+    monkeypatch.setitem(app.config, "REDIS_URL", url)
+    monkeypatch.setattr(outbox_job, "QUEUE", f"arenda-test-{uuid.uuid4().hex[:8]}")
+    queue_one(session, "worker@example.test")  # the commit enqueues send_outbox
+    env = dict(os.environ, DATABASE_URL=database_url, ARENDA_INSTANCE_DIR=str(tmp_path), TZ="UTC")
+    env.pop("ARENDA_CONFIG", None)
+    worker = subprocess.run([sys.executable, "-m", "rq.cli", "worker", "--burst", "--url", url, outbox_job.QUEUE],
+                            cwd=Path(__file__).resolve().parent.parent, env=env, capture_output=True, text=True, timeout=120)
+    assert worker.returncode == 0, worker.stderr
+    assert mailbox.recipients() == ["worker@example.test"]
+    Queue(outbox_job.QUEUE, connection=Redis.from_url(url)).delete(delete_jobs=True)

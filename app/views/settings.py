@@ -20,7 +20,7 @@ from app.notify import events, outbox, sender, settings
 from app.notify.channels import DeliveryError
 from app.timeutil import today
 from app.views.base import ArendaModelView, FieldRules, compressed_permissions
-from app.views.formatters import date_ru, enum_choices, enum_label, money
+from app.views.formatters import date_ru, enum_choices, enum_label, moment, money, yes_no
 
 
 class SettingView(ArendaModelView):
@@ -55,7 +55,11 @@ class OutboxView(ArendaModelView):
     ]
     order_columns = ["created_at", "event", "recipient", "status", "attempts", "sent_at"]
     base_order = ("created_at", "desc")
-    formatters_columns = {"status": enum_label(OutboxStatus), "event": enum_label(NotifyEvent), "trigger_date": date_ru}
+    label_columns = {"trigger_date": _("День уведомления")}
+    formatters_columns = {
+        "status": enum_label(OutboxStatus), "event": enum_label(NotifyEvent), "trigger_date": date_ru,
+        "created_at": moment, "sent_at": moment, "next_attempt_at": moment,
+    }
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
@@ -132,7 +136,7 @@ class MailSettingsView(SimpleFormView):
             default = current_app.config.get(key)
             if key != settings.SECRET:
                 field.data = stored.get(key, FROM_ENVIRONMENT if field.type == "SelectField" else None)
-            shown = ("••••" if default else "") if key == settings.SECRET else default
+            shown = ("••••" if default else "") if key == settings.SECRET else yes_no(default) if isinstance(default, bool) else default
             field.description = gettext("Из окружения: %(value)s", value=shown if shown not in (None, "") else "—")
         form.MAIL_DOMAIN.description += ". " + gettext("Письма арендаторам уходят от robot@домен")
         if stored.get(settings.SECRET):
