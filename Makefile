@@ -41,8 +41,8 @@ run: install system-deps migrate
 test: install system-deps
 	$(PY) -m pytest $(PYTEST_ARGS)
 
-# With Redis (REDIS_URL set): the RQ worker and the one cron scheduler (nightly job at 00:00 UTC).
-# Without Redis there is nothing to start: `make run` runs the nightly job in-process.
+# With Redis (REDIS_URL set): the RQ worker and the one cron scheduler (nightly job at 00:00 UTC,
+# outbox delivery every minute). Without Redis there is nothing to start: `make run` does both in-process.
 worker: install migrate
 	@test -n "$$REDIS_URL" || { echo "REDIS_URL is not set: without Redis, 'make run' runs the nightly job itself"; exit 1; }
 	@TZ=UTC $(VENV)/bin/rq cron app.jobs.cron --url "$$REDIS_URL" & cron=$$!; \

@@ -64,7 +64,7 @@ class Config:
     WTF_CSRF_ENABLED = True
     DEFAULT_ROLE_FOR_NEW_STAFF = ROLE_VIEWER
 
-    # Mail (the notifications issue reads these; the settings page may override them)
+    # Mail: the settings page (Owner) may override each of these (app/notify/settings.py)
     MAIL_SERVER = os.environ.get("MAIL_SERVER", "localhost")
     MAIL_PORT = int(os.environ.get("MAIL_PORT", "25"))
     MAIL_USE_TLS = _env_bool("MAIL_USE_TLS")
@@ -72,7 +72,8 @@ class Config:
     MAIL_USERNAME = os.environ.get("MAIL_USERNAME")
     MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD")
     MAIL_DOMAIN = os.environ.get("MAIL_DOMAIN", "localhost")
-    MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER")
+    MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER")  # From of staff mail; tenants get robot@MAIL_DOMAIN
+    PUBLIC_EMAIL = os.environ.get("PUBLIC_EMAIL")  # receives the public site's inquiries
 
 
 class ProductionConfig(Config):

@@ -38,7 +38,7 @@ def create_app(config=None):
     migrate.init_app(app, db, directory=MIGRATIONS_DIR, render_as_batch=True, compare_type=True)
     mail.init_app(app)
 
-    from app import api, cli, models, views  # noqa: F401  (models register the tables)
+    from app import api, cli, models, notify, views  # noqa: F401  (models register the tables)
 
     with app.app_context():
         appbuilder = AppBuilder(update_perms=False)
@@ -46,6 +46,7 @@ def create_app(config=None):
         views.register(appbuilder)
         api.register(appbuilder)
     cli.register(app)
+    notify.init_app(app)
     return app
 
 

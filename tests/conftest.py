@@ -9,7 +9,7 @@ import uuid
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, select, text
 from sqlalchemy.engine import make_url
 
 os.environ.setdefault("ARENDA_INSTANCE_DIR", str(Path(__file__).resolve().parent.parent / "instance" / "test"))
@@ -83,8 +83,17 @@ def session(app):
         for table in reversed(db.metadata.sorted_tables):
             if table.name not in KEEP:
                 db.session.execute(table.delete())
+        _remove_staff_added_by_the_test()
         db.session.commit()
         db.session.remove()
+
+
+def _remove_staff_added_by_the_test():
+    """Only the one user per role made for the run stays (demo load, for one, adds its staff)."""
+    users, links = db.metadata.tables["ab_user"], db.metadata.tables["ab_user_role"]
+    added = select(users.c.id).where(users.c.username.not_in([role_username(role) for role in ROLES]))
+    db.session.execute(links.delete().where(links.c.user_id.in_(added)))
+    db.session.execute(users.delete().where(users.c.id.in_(added)))
 
 
 @pytest.fixture()
@@ -118,3 +127,19 @@ def api_token(client):
         return {"Authorization": f"Bearer {response.json['access_token']}"}
 
     return do
+
+
+@pytest.fixture()
+def mailbox(session):
+    """An SMTP server on a free port, and the mail settings pointing at it (as the settings page saves them)."""
+    from app.models import OutboxMessage, Setting
+    from tests.mailbox import Mailbox
+
+    box = Mailbox()
+    session.query(OutboxMessage).delete()  # e.g. the staff created by the fixtures above
+    for key, value in (("MAIL_SERVER", "127.0.0.1"), ("MAIL_PORT", str(box.port)), ("MAIL_DOMAIN", "mail.test")):
+        session.add(Setting(key=key, value=value))
+    session.commit()
+    box.start()
+    yield box
+    box.stop()

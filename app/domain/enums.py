@@ -149,3 +149,19 @@ class OutboxStatus(Labelled):
     SENT = "sent", N_("Отправлено")
     FAILED = "failed", N_("Ошибка, повтор")
     DEAD = "dead", N_("Не доставлено")
+
+
+class NotifyEvent(Labelled):
+    """The notification events of SPEC §1.8 (the outbox's `event` column)."""
+
+    AGREEMENT_STARTS = "agreement_starts", N_("Вступает в силу доп. соглашение")
+    CONTRACT_ENDS = "contract_ends", N_("Заканчивается договор")
+    DOCUMENTS_ISSUED = "documents_issued", N_("Выставлены документы: сводка менеджеру")
+    DOCUMENTS_SENT = "documents_sent", N_("Документы заказчику")
+    EXPORT_1C = "export_1c", N_("Выгрузка в 1С")
+    SITE_INQUIRY = "site_inquiry", N_("Заявка с сайта")
+    STAFF_CREATED = "staff_created", N_("Сотрудник добавлен")
+    STAFF_CHANGED = "staff_changed", N_("Сотрудник изменён")
+    STAFF_DELETED = "staff_deleted", N_("Сотрудник удалён")
+    TARIFF_CHANGED = "tariff_changed", N_("Тариф изменён")
+    TARIFF_ENDS = "tariff_ends", N_("Заканчивается оплаченный период тарифа")

@@ -28,3 +28,13 @@ def amount_in_words(value):
 
 def date_in_words(day):
     return f"{day.day} {MONTHS_GENITIVE[day.month - 1]} {day.year} г." if day else ""
+
+
+def plural(count, one, few, many):
+    """The Russian word form for a count: plural(1, "день", "дня", "дней") -> «день», 3 -> «дня», 11 -> «дней»."""
+    count = abs(count)
+    if count % 10 == 1 and count % 100 != 11:
+        return one
+    if 2 <= count % 10 <= 4 and not 12 <= count % 100 <= 14:
+        return few
+    return many

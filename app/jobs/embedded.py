@@ -1,14 +1,18 @@
 """The embedded mode (no REDIS_URL): `python run.py` runs the nightly job in a daemon thread
-of the web process, once at start-up and then at every 00:00 UTC. This is sane for a single
-process only; the job itself catches up any day missed while nothing ran."""
+of the web process, once at start-up and then at every 00:00 UTC, and the outbox sender in
+another, every minute and at once when a commit wrote messages (`wake_sender`). This is sane
+for a single process only; the job itself catches up any day missed while nothing ran."""
 import logging
 import threading
 from datetime import datetime, time, timedelta, timezone
 
 from app.jobs.nightly import run_nightly
+from app.jobs.outbox import send_outbox
 from app.timeutil import utcnow
 
 WAKE_SECONDS = 60  # check the clock at least this often (sleeping hosts, clock changes)
+SEND_SECONDS = 60  # the outbox sender's round, as rq cron's in the Redis mode
+_wake_sender = threading.Event()
 
 
 def next_midnight(now):
@@ -16,14 +20,22 @@ def next_midnight(now):
     return datetime.combine(now.astimezone(timezone.utc).date() + timedelta(days=1), time(0), tzinfo=timezone.utc)
 
 
-def _run(app):
+def _run(app, job=None):
+    job = job or run_nightly  # looked up at call time (tests replace it)
     try:
         with app.app_context():
-            summary = run_nightly()
-        issued = {key: value for key, value in summary.get("issued", {}).items() if not key.endswith("_ids")}
-        app.logger.info("nightly job for %s: %s", summary["date"], issued)
-    except Exception:  # the thread must outlive a failed night; the next run catches up
-        app.logger.exception("nightly job failed")
+            result = job()
+        app.logger.info("%s: %s", job.__name__, _brief(result))
+    except Exception:  # the thread must outlive a failed run; the next one catches up
+        app.logger.exception("%s failed", job.__name__)
+
+
+def _brief(result):
+    """A job's summary for the log, without the long id lists (the nightly job's issued ids)."""
+    if not isinstance(result, dict):
+        return result
+    return {key: {k: v for k, v in value.items() if not k.endswith("_ids")} if isinstance(value, dict) else value
+            for key, value in result.items()}
 
 
 def _loop(app, stop, clock):
@@ -40,5 +52,25 @@ def start(app, stop=None, clock=utcnow):
     if app.logger.level == logging.NOTSET:
         app.logger.setLevel(logging.INFO)  # the served process says what each night issued
     thread = threading.Thread(target=_loop, args=(app, stop or threading.Event(), clock), name="arenda-nightly", daemon=True)
+    thread.start()
+    return thread
+
+
+def wake_sender():
+    _wake_sender.set()
+
+
+def _send_loop(app, stop):
+    while not stop.is_set():
+        _wake_sender.clear()
+        _run(app, send_outbox)
+        for _ in range(SEND_SECONDS):
+            if stop.is_set() or _wake_sender.wait(1):
+                break
+
+
+def start_sender(app, stop=None):
+    """Start the outbox sender thread; setting `stop` ends it."""
+    thread = threading.Thread(target=_send_loop, args=(app, stop or threading.Event()), name="arenda-outbox", daemon=True)
     thread.start()
     return thread

@@ -12,6 +12,7 @@ from app.domain import schedule
 from app.extensions import db
 from app.models import Contract
 from app.jobs import with_app_context
+from app.notify.events import nightly_step as notify
 from app.timeutil import today
 
 log = logging.getLogger(__name__)
@@ -61,6 +62,7 @@ def _issue_one(session, contract_id, day):
 STEPS = [
     ("schedules", extend_schedules),
     ("issued", issue_documents),
+    ("notifications", notify),
 ]
 
 

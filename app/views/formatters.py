@@ -29,6 +29,11 @@ def date_ru(value):
     return value.strftime("%d.%m.%Y") if value else ""
 
 
+def moment(value):
+    """A stored moment (UTC) to the minute: «27.11.2026 21:31»."""
+    return value.strftime("%d.%m.%Y %H:%M") if value else ""
+
+
 def yes_no(value):
     return gettext("Да") if value else gettext("Нет")
 

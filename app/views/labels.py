@@ -136,4 +136,9 @@ LABELS = {
     "last_error": _("Ошибка"),
     "sent_at": _("Отправлено"),
     "trigger_date": _("Дата события"),
+    "object_ref": _("Объект"),
+    "sender_name": _("Отправитель"),
+    "reply_to": _("Ответ на адрес (Reply-To)"),
+    "next_attempt_at": _("Следующая попытка"),
+    "body_text": _("Текст письма"),
 }

@@ -1,18 +1,32 @@
-"""Настройки: portal settings, the notification outbox; Тариф: the account's tariff."""
+"""Настройки: portal settings, mail settings, the notification outbox; Тариф: the account's tariff."""
+from flask import current_app, flash, g, redirect, request, url_for
+from flask_appbuilder import SimpleFormView, expose
+from flask_appbuilder.actions import action
+from flask_appbuilder.forms import DynamicForm
+from flask_appbuilder.models.sqla.filters import FilterEqual, FilterNotEqual
 from flask_appbuilder.models.sqla.interface import SQLAInterface
+from flask_appbuilder.security.decorators import has_access
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _
-from wtforms import SelectField
+from wtforms import IntegerField, PasswordField, SelectField, StringField
+from wtforms.validators import NumberRange, Optional, ValidationError
 
 from app import permissions as P
-from app.domain.enums import OutboxStatus, TariffPeriod
+from app.domain import validation
+from app.domain.enums import NotifyEvent, OutboxStatus, TariffPeriod
+from app.extensions import db
 from app.models import Account, OutboxMessage, Setting
-from app.views.base import ArendaModelView
-from app.views.formatters import date_ru, enum_choices, enum_label, money
+from app.notify import events, outbox, sender, settings
+from app.notify.channels import DeliveryError
+from app.timeutil import today
+from app.views.base import ArendaModelView, FieldRules, compressed_permissions
+from app.views.formatters import date_ru, enum_choices, enum_label, moment, money, yes_no
 
 
 class SettingView(ArendaModelView):
     datamodel = SQLAInterface(Setting)
     class_permission_name = P.RESOURCE_SETTINGS
+    base_filters = [["key", FilterNotEqual, settings.SECRET]]  # the SMTP password is set on the mail page, never shown
     list_title = _("Настройки портала")
     show_title = add_title = edit_title = _("Параметр")
     list_columns = ["key", "value", "updated_at"]
@@ -21,24 +35,54 @@ class SettingView(ArendaModelView):
     show_columns = ["key", "value", "updated_at"]
 
 
+def _short(text, limit=80):
+    return text if not text or len(text) <= limit else text[:limit - 1] + "…"
+
+
 class OutboxView(ArendaModelView):
     datamodel = SQLAInterface(OutboxMessage)
     class_permission_name = P.RESOURCE_OUTBOX
+    method_permission_name = compressed_permissions(extra_write=("resend",))
     exclude_route_methods = {"add", "edit"}  # messages come from events, not forms
+    list_template = "arenda/outbox_list.html"
     list_title = _("Уведомления")
     show_title = _("Уведомление")
-    list_columns = ["created_at", "event", "recipient", "subject", "status", "attempts", "sent_at"]
+    list_columns = ["created_at", "event", "recipient", "subject", "status", "attempts", "last_error", "sent_at"]
     search_columns = ["event", "recipient", "subject", "status", "trigger_date", "created_at"]
     show_columns = [
-        "created_at", "event", "object_ref", "trigger_date", "recipient", "subject", "status", "attempts",
-        "last_error", "next_attempt_at", "sent_at", "body_text",
+        "created_at", "event", "object_ref", "trigger_date", "recipient", "sender_name", "reply_to", "subject", "status",
+        "attempts", "last_error", "next_attempt_at", "sent_at", "body_text",
     ]
-    order_columns = ["created_at", "event", "recipient", "status", "sent_at"]
+    order_columns = ["created_at", "event", "recipient", "status", "attempts", "sent_at"]
     base_order = ("created_at", "desc")
-    formatters_columns = {"status": enum_label(OutboxStatus), "trigger_date": date_ru}
+    label_columns = {"trigger_date": _("День уведомления")}
+    formatters_columns = {
+        "status": enum_label(OutboxStatus), "event": enum_label(NotifyEvent), "trigger_date": date_ru,
+        "created_at": moment, "sent_at": moment, "next_attempt_at": moment,
+    }
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        # The list's one-click status filters: the URL argument of "status equals" (its index is FAB's).
+        status_filters = self._filters.get_search_filters()["status"]
+        index = next(i for i, f in enumerate(status_filters) if isinstance(f, FilterEqual))
+        self.extra_args = {"status_arg": f"_flt_{index}_status", "status_choices": enum_choices(OutboxStatus)}
+        self.formatters_columns["last_error"] = _short
+
+    @action("resend", _("Отправить ещё раз"), _("Отправить выбранные уведомления ещё раз?"), "fa-repeat")
+    def resend(self, items):
+        items = items if isinstance(items, list) else [items]
+        count = outbox.resend(self.datamodel.session, [item.id for item in items])
+        self.datamodel.session.commit()
+        flash(gettext("Поставлено в очередь на отправку: %(count)s", count=count), "info")
+        self.update_redirect()
+        return redirect(self.get_redirect())
 
 
 class TariffView(ArendaModelView):
+    """The account's tariff; a change is notified to every Owner and Tariff & Payment user
+    (app.notify.hooks notices it when it is saved)."""
+
     datamodel = SQLAInterface(Account)
     class_permission_name = P.RESOURCE_TARIFF
     exclude_route_methods = {"add", "delete"}  # one account per installation
@@ -54,9 +98,78 @@ class TariffView(ArendaModelView):
     formatters_columns = {"billing_period": enum_label(TariffPeriod), "price": money, "paid_until": date_ru}
 
 
+FROM_ENVIRONMENT = ""
+_FLAG_CHOICES = [(FROM_ENVIRONMENT, _("Как в окружении")), ("true", _("Да")), ("false", _("Нет"))]
+
+
+class MailSettingsForm(DynamicForm):
+    MAIL_SERVER = StringField(_("SMTP-сервер"))
+    MAIL_PORT = IntegerField(_("Порт"), validators=[Optional(), NumberRange(1, 65535)])
+    MAIL_USE_TLS = SelectField(_("STARTTLS"), choices=_FLAG_CHOICES)
+    MAIL_USE_SSL = SelectField(_("SSL"), choices=_FLAG_CHOICES)
+    MAIL_USERNAME = StringField(_("Пользователь SMTP"))
+    MAIL_PASSWORD = PasswordField(_("Пароль SMTP"))
+    MAIL_DOMAIN = StringField(_("Почтовый домен"))
+    PUBLIC_EMAIL = StringField(_("Публичный email"), validators=[FieldRules([validation.email])])
+
+    def validate_MAIL_USE_SSL(self, field):
+        if field.data == "true" and self.MAIL_USE_TLS.data == "true":
+            raise ValidationError(gettext("Выберите что-то одно: STARTTLS или SSL"))
+
+
+class MailSettingsView(SimpleFormView):
+    """SMTP, the mail domain and the public email (Owner only): saved values override the
+    environment, blank ones fall back to it; a button sends a test email at once."""
+
+    route_base = "/mailsettings"
+    class_permission_name = P.RESOURCE_SETTINGS
+    base_permissions = [P.CAN_READ, P.CAN_WRITE]
+    method_permission_name = {"this_form_get": "read", "this_form_post": "write", "send_test": "write"}
+    form = MailSettingsForm
+    form_title = _("Настройки почты")
+    form_template = "arenda/mail_settings.html"
+
+    def form_get(self, form):
+        stored = settings.saved(db.session)
+        for key in settings.KEYS:
+            field = form[key]
+            default = current_app.config.get(key)
+            if key != settings.SECRET:
+                field.data = stored.get(key, FROM_ENVIRONMENT if field.type == "SelectField" else None)
+            shown = ("••••" if default else "") if key == settings.SECRET else yes_no(default) if isinstance(default, bool) else default
+            field.description = gettext("Из окружения: %(value)s", value=shown if shown not in (None, "") else "—")
+        form.MAIL_DOMAIN.description += ". " + gettext("Письма арендаторам уходят от robot@домен")
+        if stored.get(settings.SECRET):
+            form.MAIL_PASSWORD.description += ". " + gettext("Пароль сохранён; пустое поле его не меняет")
+
+    def form_post(self, form):
+        settings.save(db.session, {key: form[key].data for key in settings.KEYS})
+        db.session.commit()
+        flash(gettext("Настройки почты сохранены"), "info")
+
+    @expose("/test", methods=["POST"])
+    @has_access
+    def send_test(self):
+        address = request.form.get("to", "").strip()
+        problem = gettext("Укажите адрес получателя") if not address else validation.email(address, None)
+        if problem:
+            flash(gettext(problem), "danger")
+        else:
+            try:
+                sender.send_now(db.session, address, events.trial_message(today()))
+                flash(gettext("Проверочное письмо отправлено на %(address)s", address=address), "info")
+            except DeliveryError as error:
+                flash(gettext("Письмо не отправлено: %(error)s", error=str(error)), "danger")
+        return redirect(url_for(f"{type(self).__name__}.this_form_get"))
+
+    def render_template(self, template, **kwargs):
+        return super().render_template(template, test_address=getattr(g.user, "email", ""), **kwargs)
+
+
 def register(appbuilder):
     category = dict(category=P.MENU_SETTINGS, category_label=_("Настройки"), category_icon="fa-cog")
     appbuilder.add_view(SettingView, P.RESOURCE_SETTINGS, label=_("Настройки портала"), icon="fa-cog", **category)
+    appbuilder.add_view(MailSettingsView, "Mail", label=_("Почта"), icon="fa-server", **category)
     appbuilder.add_view(OutboxView, P.RESOURCE_OUTBOX, label=_("Уведомления"), icon="fa-envelope", **category)
     appbuilder.add_view(
         TariffView, P.RESOURCE_TARIFF, label=_("Тариф"), icon="fa-credit-card",

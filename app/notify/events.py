@@ -1,0 +1,230 @@
+"""The notification events of SPEC §1.8: whom each one tells, what it says, and its outbox key.
+
+Called from the nightly job (`nightly_step`: reminders, and the documents it issued), from
+hooks.py (staff and tariff changes, at once), and by the features that own the other two
+events: the scheduled 1C export calls `export_1c_made`, the public site's feedback form calls
+`site_inquiry`. Messages to a customer come from «Робот {executor}» with Reply-To the executor
+card's address, so that a reply reaches only the landlord. Only `nightly_step` commits.
+"""
+import hashlib
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import timedelta
+
+from flask import current_app
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from app.domain import reminders
+from app.domain.enums import N_, NotifyEvent
+from app.domain.words import format_amount
+from app.errors import DomainError
+from app.models import Act, Contract, Invoice, VatInvoice
+from app.notify import attachments, recipients, settings
+from app.notify.outbox import put
+from app.notify.render import FOOTER, render, reply_footer
+from app.notify.sender import files_dir
+from app.timeutil import utcnow
+
+
+def _to_customer(name, executor, **context):
+    """A message to the customer: from the executor's robot, replies to the executor card's email."""
+    content = render(name, footer=reply_footer(executor.name), executor=executor, **context)
+    content.sender_name = f"Робот {executor.name}"
+    content.reply_to = executor.reply_to_email or executor.email
+    return content
+
+
+def _occurrence(ref):
+    """An object reference for an event that happens at once: each occurrence is its own message."""
+    return f"{ref}@{utcnow():%Y%m%dT%H%M%S%f}"
+
+
+def _digest(refs):
+    return hashlib.sha1(",".join(sorted(refs)).encode()).hexdigest()[:20]
+
+
+# --- reminders -----------------------------------------------------------------------------
+
+def _agreement_changes(agreement):
+    """What the agreement changes, as the reminder lists it."""
+    changes = []
+    if agreement.new_monthly_rent is not None:
+        changes.append(f"арендная плата — {format_amount(agreement.new_monthly_rent)} ₽ в месяц")
+    if agreement.rooms:
+        rooms = ", ".join(str(line.room.number) for line in agreement.rooms)
+        area = sum(line.area for line in agreement.rooms)
+        changes.append(f"помещения — {rooms} (всего {format_amount(area)} м²)")
+    if agreement.new_end_date is not None:
+        changes.append(f"договор действует по {agreement.new_end_date:%d.%m.%Y}")
+    if agreement.terminates:
+        last = agreement.start_date - timedelta(days=1)
+        changes.append(f"договор расторгается, последний день аренды — {last:%d.%m.%Y}")
+    return changes
+
+
+def _remind_manager_and_customer(session, event, reminder, day, contract, ref, **context):
+    context.update(contract=contract, customer=contract.customer, day=day, event_day=reminder.event_day,
+                   days_left=(reminder.event_day - day).days)
+    created = put(session, event, ref, recipients.staff(contract.manager), reminder.trigger,
+                  render(event.value, for_customer=False, **context))
+    created += put(session, event, ref, recipients.customer(contract.customer), reminder.trigger,
+                   _to_customer(event.value, contract.executor, for_customer=True, **context))
+    return created
+
+
+def remind(session, day):
+    """Write the reminders due on `day` (catching up missed days, see domain.reminders)."""
+    counts = defaultdict(int)
+    for reminder in reminders.agreements_starting(session, day):
+        agreement = reminder.subject
+        counts[NotifyEvent.AGREEMENT_STARTS.value] += _remind_manager_and_customer(
+            session, NotifyEvent.AGREEMENT_STARTS, reminder, day, agreement.contract,
+            f"agreement:{agreement.id}:{reminder.event_day}", agreement=agreement, changes=_agreement_changes(agreement),
+        )
+    for reminder in reminders.contracts_ending(session, day):
+        contract = reminder.subject
+        counts[NotifyEvent.CONTRACT_ENDS.value] += _remind_manager_and_customer(
+            session, NotifyEvent.CONTRACT_ENDS, reminder, day, contract, f"contract:{contract.id}:{reminder.event_day}",
+        )
+    tariff_ending = reminders.tariff_ending(session, day)
+    people = recipients.tariff_people(session) if tariff_ending else []
+    for reminder in tariff_ending:
+        account = reminder.subject
+        content = render(NotifyEvent.TARIFF_ENDS.value, account=account, day=day, days_left=(reminder.event_day - day).days)
+        counts[NotifyEvent.TARIFF_ENDS.value] += put(
+            session, NotifyEvent.TARIFF_ENDS, f"account:{account.id}:{reminder.event_day}", people, reminder.trigger, content,
+        )
+    return dict(counts)
+
+
+# --- documents issued by the schedule ------------------------------------------------------
+
+@dataclass
+class IssuedDocument:
+    kind: str  # a key of attachments.DOCUMENTS
+    doc: object
+    contract: Contract
+
+    @property
+    def label(self):
+        return attachments.DOCUMENTS[self.kind][2]
+
+    @property
+    def ref(self):
+        return f"{self.kind}:{self.doc.id}"
+
+    @property
+    def period(self):
+        source = self.doc.act if self.kind == "vat_invoice" else self.doc
+        return source.period_start, source.period_end
+
+
+_ORDER = {"invoice": 0, "act": 1, "vat_invoice": 2}
+_PARTIES = (selectinload(Contract.manager), selectinload(Contract.customer), selectinload(Contract.executor))
+_LOADED = {  # kind: (summary key, model, eager loading down to the contract's people)
+    "invoice": ("invoice_ids", Invoice, selectinload(Invoice.contract).options(*_PARTIES)),
+    "act": ("act_ids", Act, selectinload(Act.contract).options(*_PARTIES)),
+    "vat_invoice": ("vat_invoice_ids", VatInvoice, selectinload(VatInvoice.act).selectinload(Act.contract).options(*_PARTIES)),
+}
+
+
+def _issued_documents(session, issued):
+    found = []
+    for kind, (key, model, loading) in _LOADED.items():
+        ids = list(issued.get(key) or [])
+        for n in range(0, len(ids), 500):
+            for doc in session.scalars(select(model).where(model.id.in_(ids[n:n + 500])).options(loading)):
+                found.append(IssuedDocument(kind, doc, doc.act.contract if kind == "vat_invoice" else doc.contract))
+    return sorted(found, key=lambda item: (item.contract.number, item.contract.id, _ORDER[item.kind], item.doc.number or ""))
+
+
+def documents_issued(session, day, issued):
+    """After the nightly auto-issue: ONE summary per manager of every document issued on their
+    contracts, and per customer (and executor) one email with its documents as PDF attachments,
+    for contracts with autosend on. The key names the set of documents, so a set is announced
+    once, however often the job runs."""
+    documents = _issued_documents(session, issued)
+    counts = {"summaries": 0, "to_customers": 0}
+    by_manager, by_customer = defaultdict(list), defaultdict(list)
+    for item in documents:
+        if recipients.staff(item.contract.manager):
+            by_manager[item.contract.manager_id].append(item)
+        if item.contract.autosend_documents:
+            by_customer[(item.contract.customer_id, item.contract.executor_id)].append(item)
+    for items in by_manager.values():
+        manager = items[0].contract.manager
+        content = render(NotifyEvent.DOCUMENTS_ISSUED.value, manager=manager, documents=items, day=day)
+        counts["summaries"] += put(session, NotifyEvent.DOCUMENTS_ISSUED, f"documents:{_digest(i.ref for i in items)}",
+                                   recipients.staff(manager), day, content)
+    for items in by_customer.values():
+        contract = items[0].contract
+        content = _to_customer(NotifyEvent.DOCUMENTS_SENT.value, contract.executor, documents=items,
+                               customer=contract.customer, day=day)
+        content.attachments = [attachments.document(item.kind, item.doc.id) for item in items]
+        counts["to_customers"] += put(session, NotifyEvent.DOCUMENTS_SENT, f"documents:{_digest(i.ref for i in items)}",
+                                      recipients.customer(contract.customer), day, content)
+    return counts
+
+
+def nightly_step(session, day, summary):
+    """The nightly job's step: the day's reminders, and the documents the "issued" step issued."""
+    result = {"reminders": remind(session, day), "documents": documents_issued(session, day, summary.get("issued") or {})}
+    session.commit()
+    return result
+
+
+# --- entry points of other features --------------------------------------------------------
+
+def export_1c_made(session, today, address, filename, data, description):
+    """The scheduled 1C export made a file: email it to the address of the 1C export settings.
+    The same file sent twice on one day is sent once."""
+    if not (address or "").strip():
+        raise DomainError(N_("Не указан адрес электронной почты для выгрузки в 1С"))
+    ref = attachments.stored_file(files_dir(), filename, data)
+    content = render(NotifyEvent.EXPORT_1C.value, filename=filename, description=description, size=len(data), day=today)
+    content.attachments = [ref]
+    return put(session, NotifyEvent.EXPORT_1C, f"export:{ref['path'][:40]}", [address], today, content)
+
+
+def site_inquiry(session, inquiry, today):
+    """A visitor sent the public site's feedback form: tell the manager of the section (or of
+    the building) and the public email of the settings; a reply goes to the visitor.
+    `inquiry` has id, name, phone, email, message, building and section (either may be None)."""
+    section, building = inquiry.section, inquiry.building or (inquiry.section.building if inquiry.section else None)
+    manager = section.manager if section is not None and section.manager is not None else (building.manager if building else None)
+    public = settings.current(session, current_app.config)["PUBLIC_EMAIL"]
+    reply_to = (inquiry.email or "").strip() or None
+    content = render(NotifyEvent.SITE_INQUIRY.value, footer=reply_footer("автор заявки") if reply_to else FOOTER,
+                     inquiry=inquiry, building=building, section=section)
+    content.reply_to = reply_to
+    return put(session, NotifyEvent.SITE_INQUIRY, f"inquiry:{inquiry.id}", recipients.staff(manager) + [public], today, content)
+
+
+# --- at once: staff and tariff changes (see hooks.py) --------------------------------------
+
+def staff_created(session, user, roles, today):
+    content = render(NotifyEvent.STAFF_CREATED.value, user=user, roles=roles)
+    return put(session, NotifyEvent.STAFF_CREATED, _occurrence(f"user:{user.id}"), [user.email], today, content)
+
+
+def staff_changed(session, user, changes, addresses, today):
+    """`changes`: [(label, old, new)]; `addresses`: the person's email, and the previous one if it changed."""
+    content = render(NotifyEvent.STAFF_CHANGED.value, user=user, changes=changes)
+    return put(session, NotifyEvent.STAFF_CHANGED, _occurrence(f"user:{user.id}"), addresses, today, content)
+
+
+def staff_deleted(session, user, today):
+    content = render(NotifyEvent.STAFF_DELETED.value, user=user)
+    return put(session, NotifyEvent.STAFF_DELETED, _occurrence(f"user:{user.id}"), [user.email], today, content)
+
+
+def tariff_changed(session, account, changes, today):
+    content = render(NotifyEvent.TARIFF_CHANGED.value, account=account, changes=changes)
+    return put(session, NotifyEvent.TARIFF_CHANGED, _occurrence(f"account:{account.id}"), recipients.tariff_people(session),
+               today, content)
+
+
+def trial_message(day):
+    """The settings page's test email (sent at once, not through the outbox)."""
+    return render("test_email", day=day)
