@@ -6,8 +6,8 @@ from marshmallow import ValidationError, fields
 
 from app import permissions as P
 from app.api.attention import AttentionApi
+from app.allocating import KeepsPaidSums
 from app.api.base import ArendaApi
-from app.domain import allocation
 from app.domain.contracts import record_status_change
 from app.domain.documents import take_parties_from_contract
 from app.models import (
@@ -215,7 +215,7 @@ class PaymentApi(ArendaApi):
     search_columns = ["direction", "date", "number", "amount", "payer_inn", "recipient_inn"]
 
 
-class AllocationApi(ArendaApi):
+class AllocationApi(KeepsPaidSums, ArendaApi):
     resource_name = "allocation"
     datamodel = SQLAInterface(Allocation)
     class_permission_name = P.RESOURCE_ALLOCATION
@@ -224,17 +224,6 @@ class AllocationApi(ArendaApi):
     add_columns = ["payment", "invoice", "amount"]
     edit_columns = ["amount"]
     search_columns = ["payment", "invoice"]
-
-    def pre_add(self, item):
-        super().pre_add(item)
-        allocation.apply(self.datamodel.session, item)
-
-    def pre_update(self, item):
-        super().pre_update(item)
-        allocation.apply(self.datamodel.session, item)
-
-    def pre_delete(self, item):
-        allocation.release(self.datamodel.session, item)
 
 
 RESOURCES = [

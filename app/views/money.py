@@ -6,7 +6,7 @@ from flask_babel import lazy_gettext as _
 from wtforms import SelectField
 
 from app import permissions as P
-from app.domain import allocation
+from app.allocating import KeepsPaidSums
 from app.domain.enums import Direction, PaymentSource
 from app.models import Allocation, Payment
 from app.views.attention import AttentionMixin
@@ -14,7 +14,7 @@ from app.views.base import ArendaModelView, compressed_permissions
 from app.views.formatters import date_ru, enum_choices, enum_label, money, yes_no
 
 
-class _AllocationBase(ArendaModelView):
+class _AllocationBase(KeepsPaidSums, ArendaModelView):
     # Registered views must not subclass each other: FAB finds related views by isinstance.
     datamodel = SQLAInterface(Allocation)
     class_permission_name = P.RESOURCE_ALLOCATION
@@ -31,17 +31,6 @@ class _AllocationBase(ArendaModelView):
     show_columns = ["payment", "invoice", "amount", "automatic", "created_at", "created_by"]
     base_order = ("created_at", "desc")
     formatters_columns = {"amount": money, "automatic": yes_no}
-
-    def pre_add(self, item):
-        super().pre_add(item)
-        allocation.apply(self.datamodel.session, item)
-
-    def pre_update(self, item):
-        super().pre_update(item)
-        allocation.apply(self.datamodel.session, item)
-
-    def pre_delete(self, item):
-        allocation.release(self.datamodel.session, item)
 
 
 class AllocationView(_AllocationBase):
