@@ -1,6 +1,7 @@
 """The role matrix of SPEC §1.1, walked over every admin view and every REST resource,
 for every role, read and write. The expected table is written here from the spec, not
 derived from app.permissions, so a wrong grant there fails this test."""
+import re
 from datetime import date
 
 import pytest
@@ -38,6 +39,10 @@ EXPECTED = {
                                look=(PROPERTY | CONTRACTS | {P.RESOURCE_OUTBOX}, {R})),
     P.ROLE_VIEWER: _grants(look=(PROPERTY | PARTIES | CONTRACTS | DOCUMENTS | MONEY | {P.RESOURCE_OUTBOX}, {R})),
 }
+for role in EXPECTED:
+    # The start page's counts (and their REST twin) are for whoever may read some list.
+    EXPECTED[role][P.RESOURCE_DASHBOARD] = {R} if role != P.ROLE_TARIFF else set()
+EXPECTED[P.ROLE_OWNER][P.RESOURCE_CARD_RULES] = RW  # Настройки: the card-payment rules are settings
 STAFF_ROLES_ALLOWED = {P.ROLE_OWNER}
 
 
@@ -47,6 +52,17 @@ def _views(app):
 
 def _apis(app):
     return [v for v in app.appbuilder.baseviews if isinstance(v, ArendaApi)]
+
+
+def _pages(app):
+    """Every view and API of ours but the REST resources (walked by test_rest_resources)."""
+    ours = {value for key, value in vars(P).items() if key.startswith("RESOURCE_")}
+    return [v for v in app.appbuilder.baseviews
+            if getattr(v, "class_permission_name", None) in ours and not isinstance(v, ArendaApi)]
+
+
+# FAB's action routes check the action's permission themselves and answer with a flash.
+UNGUARDED = {"action", "action_post"}
 
 
 def _allowed(role, resource, access):
@@ -94,6 +110,30 @@ def test_admin_views(app, client, login_as, rows, role):
             assert response.status_code == 403, f"{role} write {name}: {response.status_code}"
         checked += 1
     assert checked >= 20
+
+
+@pytest.mark.parametrize("role", P.ROLES)
+def test_other_pages_and_their_actions(app, client, api_token, login_as, role):
+    """Every route of the non-CRUD pages, judged by the permission its method needs."""
+    login_as(role)
+    headers = api_token(role)
+    checked = 0
+    for view in _pages(app):
+        name, resource = type(view).__name__, view.class_permission_name
+        for rule in app.url_map.iter_rules():
+            method_name = rule.endpoint.split(".")[-1]
+            if not rule.endpoint.startswith(name + ".") or method_name in UNGUARDED:
+                continue
+            access = view.method_permission_name[method_name]
+            url = re.sub(r"<[^>]+>", "999999", rule.rule.replace("<string:filename>", "none_sep_none.txt"))
+            method = "GET" if "GET" in rule.methods else "POST"
+            response = client.open(url, method=method, headers=headers, data={})
+            if _allowed(role, resource, access):
+                assert response.status_code != 403, f"{role} {method} {url}"
+            else:
+                assert response.status_code == 403, f"{role} {method} {url}: {response.status_code}"
+            checked += 1
+    assert checked >= 100
 
 
 @pytest.mark.parametrize("role", P.ROLES)

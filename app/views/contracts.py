@@ -16,7 +16,7 @@ from app.models import Agreement, AgreementRoom, Contract, ContractRoom, Contrac
 from app.rescheduling import ReschedulesContract
 from app.timeutil import today
 from app.views.attention import AttentionMixin
-from app.views.base import ArendaModelView, compressed_permissions
+from app.views.base import ArendaModelView
 from app.views.documents import buttons_for, may
 from app.views.formatters import area, date_ru, enum_choices, enum_label, money, percent, yes_no
 
@@ -51,7 +51,7 @@ class ContractStatusChangeView(ArendaModelView):
     datamodel = SQLAInterface(ContractStatusChange)
     class_permission_name = P.RESOURCE_CONTRACT
     base_permissions = [P.CAN_READ]
-    method_permission_name = compressed_permissions()
+    exclude_route_methods = {"add", "edit", "delete"}  # history is written by status changes only
     list_title = _("История статусов")
     list_columns = ["changed_at", "old_status", "new_status", "changed_by", "source"]
     base_order = ("changed_at", "desc")
