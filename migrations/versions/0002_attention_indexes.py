@@ -4,7 +4,7 @@ Unpaid issued invoices by contract and due date (overdue invoices, contracts wit
 debt), invoices and acts by status and planned date (planned, on signing, cancelled), and
 incoming money not fully allocated. Partial indexes hold only the rows a rule can list.
 
-Revision ID: 0004
+Revision ID: 0002
 Revises: 0001
 Create Date: 2026-11-27 21:02:58.619007
 
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0004'
+revision = '0002'
 down_revision = '0001'
 branch_labels = None
 depends_on = None
