@@ -47,6 +47,10 @@ class Config:
     AUTH_ROLE_PUBLIC = "Public"
     AUTH_USER_REGISTRATION = False
     FAB_ADD_SECURITY_API = True
+    # Roles are built-in (app/permissions.py): FAB's permission editors would show empty tables.
+    FAB_ADD_SECURITY_PERMISSION_VIEW = False
+    FAB_ADD_SECURITY_VIEW_MENU_VIEW = False
+    FAB_ADD_SECURITY_PERMISSION_VIEWS_VIEW = False
     FAB_API_SWAGGER_UI = True
     FAB_SECURITY_MANAGER_CLASS = "app.security.ArendaSecurityManager"
     FAB_INDEX_VIEW = "app.views.home.HomeView"
