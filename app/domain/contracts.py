@@ -51,6 +51,22 @@ def end_in_force(contract):
     return end
 
 
+def room_ids_in_force(contract, on):
+    """Ids of the rooms let by the contract on the day `on`: its own, or those of the latest
+    agreement with rooms that has started by then."""
+    rooms = contract.rooms
+    for agreement in agreements_in_order(contract):
+        if agreement.rooms and agreement.start_date <= on:
+            rooms = agreement.rooms
+    return {row.room_id for row in rooms}
+
+
+def in_force_on(contract, on):
+    """Active, started, and not ended by its term or its agreements on the day `on`."""
+    end = end_in_force(contract)
+    return is_active(contract.status) and contract.start_date <= on and (end is None or end >= on)
+
+
 def is_active(status):
     return status in ACTIVE_CONTRACT
 

@@ -1,25 +1,33 @@
-"""Which rooms are occupied on a date: an active contract covering that date includes them."""
-from sqlalchemy import and_, or_, select
+"""Which rooms are occupied on a date: an active contract in force that day lets them, with
+the terms its agreements set by then (new rooms, a new end date, early termination)."""
+from sqlalchemy import exists, or_, select
+from sqlalchemy.orm import selectinload
 
+from app.domain.contracts import in_force_on, room_ids_in_force
 from app.domain.enums import ACTIVE_CONTRACT, RoomKind
-from app.models import Contract, ContractRoom, Floor, Room
-
-
-def contract_covers(on):
-    """The contract is active and its term includes the day `on`."""
-    return and_(
-        Contract.status.in_(ACTIVE_CONTRACT),
-        Contract.start_date <= on,
-        or_(Contract.end_date.is_(None), Contract.end_date >= on),
-    )
+from app.models import Agreement, AgreementRoom, Contract, ContractRoom, Floor, Room
 
 
 def occupied_room_ids(session, on, room_ids=None):
     """Ids of rooms occupied on `on` (restricted to `room_ids` when given)."""
-    query = select(ContractRoom.room_id).join(Contract, Contract.id == ContractRoom.contract_id).where(contract_covers(on))
-    if room_ids is not None:
-        query = query.where(ContractRoom.room_id.in_(list(room_ids)))
-    return set(session.scalars(query))
+    wanted = None if room_ids is None else list(room_ids)
+    own = select(ContractRoom.id).where(ContractRoom.contract_id == Contract.id)
+    by_agreement = select(AgreementRoom.id).join(Agreement).where(Agreement.contract_id == Contract.id)
+    if wanted is not None:
+        own = own.where(ContractRoom.room_id.in_(wanted))
+        by_agreement = by_agreement.where(AgreementRoom.room_id.in_(wanted))
+    # Candidates in SQL (active, started, letting one of the rooms now or by an agreement);
+    # the terms in force on the day are the domain's, in Python.
+    candidates = session.scalars(
+        select(Contract)
+        .where(Contract.status.in_(ACTIVE_CONTRACT), Contract.start_date <= on, or_(exists(own), exists(by_agreement)))
+        .options(selectinload(Contract.rooms), selectinload(Contract.agreements).selectinload(Agreement.rooms))
+    ).all()
+    occupied = set()
+    for contract in candidates:
+        if in_force_on(contract, on):
+            occupied |= room_ids_in_force(contract, on)
+    return occupied if wanted is None else occupied & set(wanted)
 
 
 def building_occupancy(session, building_id, on):
