@@ -16,9 +16,9 @@ import json
 import re
 from dataclasses import asdict, dataclass
 
+from app.domain import settings
 from app.domain.enums import N_
 from app.errors import ValidationFailed
-from app.models import Setting
 
 SETTING = "money.card_payer_rules"
 BANK_ACCOUNT_PREFIXES = ("301", "302", "303", "409", "474", "603", "706")
@@ -66,26 +66,20 @@ def check(rules):
 
 def load(session):
     """The rules in force: the saved ones, or the defaults when none were saved."""
-    saved = session.get(Setting, SETTING)
-    if saved is None or not saved.value:
+    saved = settings.get(session, SETTING)
+    if saved is None:
         return list(DEFAULT_RULES)
-    return [Rule(str(r.get("bank", "")), str(r.get("inn", "")), str(r.get("pattern", ""))) for r in json.loads(saved.value)]
+    return [Rule(str(r.get("bank", "")), str(r.get("inn", "")), str(r.get("pattern", ""))) for r in json.loads(saved)]
 
 
 def save(session, rules):
     check(rules)
-    setting = session.get(Setting, SETTING) or Setting(key=SETTING)
-    setting.value = json.dumps([asdict(rule) for rule in rules], ensure_ascii=False)
-    session.add(setting)
-    session.flush()
+    settings.put(session, SETTING, json.dumps([asdict(rule) for rule in rules], ensure_ascii=False))
 
 
 def reset(session):
     """Back to the defaults."""
-    setting = session.get(Setting, SETTING)
-    if setting is not None:
-        session.delete(setting)
-        session.flush()
+    settings.put(session, SETTING, None)
 
 
 class Recogniser:

@@ -16,12 +16,12 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from app import bulk
-from app.domain import allocation, card_payments, matching
+from app.domain import allocation, card_payments, matching, settings
 from app.domain.enums import N_, Direction, PaymentSource
 from app.errors import ImportFailed
 from app.imports import client_bank, v8_xml
 from app.imports.operation import failure
-from app.models import BankAccount, Counterparty, ImportBatch, Payment, Setting
+from app.models import BankAccount, Counterparty, ImportBatch, Payment
 from app.timeutil import utcnow
 
 CLIENT_BANK, V8_XML = "client-bank", "v8-xml"
@@ -52,9 +52,9 @@ def detect(data):
 
 def max_bytes(session):
     """The size limit of an import file: setting `money.import_max_mb` (megabytes), 50 by default."""
-    setting = session.get(Setting, SIZE_SETTING)
+    saved = settings.get(session, SIZE_SETTING)
     try:
-        megabytes = float(setting.value) if setting is not None and setting.value else DEFAULT_MAX_MB
+        megabytes = float(saved) if saved is not None else DEFAULT_MAX_MB
     except ValueError:
         megabytes = DEFAULT_MAX_MB
     return int(megabytes * 1024 * 1024)

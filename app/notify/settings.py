@@ -3,7 +3,9 @@
 Keys are the environment's names. A key saved on the page wins; a key left blank there falls
 back to the environment, so an installation configured by environment needs no page at all.
 """
-from sqlalchemy import delete, select
+from sqlalchemy import select
+
+from app.domain import settings
 
 from app.models import Setting
 
@@ -45,11 +47,5 @@ def save(session, values):
         text = "" if value is None else str(value).strip()
         if isinstance(value, bool):
             text = "true" if value else "false"
-        if not text:
-            if key != SECRET:
-                session.execute(delete(Setting).where(Setting.key == key))
-            continue
-        setting = session.get(Setting, key) or Setting(key=key)
-        setting.value = text
-        session.add(setting)
-    session.flush()
+        if text or key != SECRET:
+            settings.put(session, key, text)
