@@ -3,7 +3,7 @@ field rules as form validators, relation filters that search on the server, and 
 errors turned into flash messages."""
 import re
 
-from flask import abort, jsonify, request, url_for
+from flask import abort, g, jsonify, request, url_for
 from flask_appbuilder import ModelView, expose, has_access
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_babel import gettext
@@ -23,6 +23,11 @@ READ_METHODS = (
     "related",
 )
 WRITE_METHODS = ("add", "edit", "delete", "api_create", "api_update", "api_delete", "action", "action_post")
+
+
+def current_user_id():
+    """The signed-in staff member's id (for history and audit columns), None outside a request."""
+    return getattr(getattr(g, "user", None), "id", None)
 
 
 def compressed_permissions(extra_read=(), extra_write=()):

@@ -1,6 +1,6 @@
 """Договоры: contracts with rooms, services, status history and their billing schedule;
 supplementary agreements."""
-from flask import g, url_for
+from flask import url_for
 from flask_appbuilder import expose, has_access
 from flask_appbuilder.models.sqla.filters import FilterEqual
 from flask_appbuilder.models.sqla.interface import SQLAInterface
@@ -16,7 +16,7 @@ from app.models import Agreement, AgreementRoom, Contract, ContractRoom, Contrac
 from app.rescheduling import ReschedulesContract
 from app.timeutil import today
 from app.views.attention import AttentionMixin
-from app.views.base import ArendaModelView
+from app.views.base import ArendaModelView, current_user_id
 from app.views.documents import buttons_for, may
 from app.views.formatters import area, date_ru, enum_choices, enum_label, money, percent, yes_no
 
@@ -176,7 +176,7 @@ class ContractView(AttentionMixin, ReschedulesContract, ArendaModelView):
         return item
 
     def reschedule(self, item):
-        record_status_change(self.datamodel.session, item, _user_id(), "ui")  # before the rebuild flushes
+        record_status_change(self.datamodel.session, item, current_user_id(), "ui")  # before the rebuild flushes
         super().reschedule(item)
 
     @expose("/show/<pk>", methods=["GET"])
@@ -196,11 +196,6 @@ class ContractView(AttentionMixin, ReschedulesContract, ArendaModelView):
             buttons_for=buttons_for, csrf_token=generate_csrf(), money=money, date_ru=date_ru,
             invoice_status=enum_label(InvoiceStatus), act_status=enum_label(ActStatus), kind=enum_label(DocumentKind),
         )
-
-
-def _user_id():
-    user = getattr(g, "user", None)
-    return getattr(user, "id", None)
 
 
 def register(appbuilder):

@@ -3,7 +3,7 @@ invoices with suggestions and undo, and Настройки → «Правила 
 import json
 from decimal import Decimal, InvalidOperation
 
-from flask import abort, flash, g, redirect, request, url_for
+from flask import abort, flash, redirect, request, url_for
 from flask_appbuilder import BaseView, expose, has_access
 from flask_appbuilder.forms import DynamicForm
 from flask_babel import gettext
@@ -19,7 +19,7 @@ from app.errors import DomainError, ImportFailed
 from app.extensions import db
 from app.imports import loader
 from app.models import Allocation, ImportBatch, Invoice, Payment
-from app.views.base import compressed_permissions
+from app.views.base import compressed_permissions, current_user_id
 from app.views.formatters import date_ru, enum_label, money
 
 FORMAT_CHOICES = [("auto", _("Определить автоматически")), (loader.CLIENT_BANK, _("Выписка 1С (1CClientBankExchange)")),
@@ -37,9 +37,6 @@ class _ArendaPage(BaseView):
 
     base_permissions = [P.CAN_READ, P.CAN_WRITE]
 
-    def user_id(self):
-        return getattr(g.user, "id", None)
-
 
 class MoneyImportView(_ArendaPage):
     route_base = "/money/import"
@@ -55,11 +52,11 @@ class MoneyImportView(_ArendaPage):
             upload = form.file.data
             data = upload.read(loader.max_bytes(db.session) + 1)
             try:
-                batch = loader.import_file(db.session, data, form.format.data, filename=upload.filename, user_id=self.user_id())
+                batch = loader.import_file(db.session, data, form.format.data, filename=upload.filename, user_id=current_user_id())
             except ImportFailed as error:
                 db.session.rollback()
                 batch = loader.record_failure(db.session, error, form.format.data, filename=upload.filename, data=data,
-                                              user_id=self.user_id())
+                                              user_id=current_user_id())
                 flash(gettext("Файл не импортирован: ничего не изменено.") + " " + str(error), "danger")
             else:
                 flash(gettext("Импорт выполнен."), "success")
@@ -123,7 +120,7 @@ class PaymentAllocateView(_ArendaPage):
             return redirect(url_for(".page", pk=pk))
         try:
             for invoice, amount in chosen:  # all or none: one refusal rolls back the others
-                allocation.allocate(db.session, payment, invoice, amount, user_id=self.user_id())
+                allocation.allocate(db.session, payment, invoice, amount, user_id=current_user_id())
         except DomainError as error:
             db.session.rollback()
             flash(gettext("Не разнесено:") + " " + gettext(str(error)), "danger")
