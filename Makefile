@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 FLASK := $(VENV)/bin/flask --app run.py
 APT_PACKAGES := chromium fonts-dejavu-core libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
 
-.PHONY: run test install system-deps translations migrate migration worker bench
+.PHONY: run test test-dates install system-deps translations migrate migration worker bench
 
 $(VENV)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -40,6 +40,15 @@ run: install system-deps migrate
 
 test: install system-deps
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# The suite again with the clock pinned to days that break date arithmetic: after a 30-day
+# month, the last day of a year, a leap day (tests/conftest.py reads ARENDA_TEST_TODAY).
+TEST_DATES ?= 2027-03-01 2027-12-31 2028-02-29
+test-dates: install system-deps
+	@for day in $(TEST_DATES); do \
+		echo "== the suite on $$day"; \
+		ARENDA_TEST_TODAY=$$day $(PY) -m pytest -q $(PYTEST_ARGS) || exit 1; \
+	done
 
 # With Redis (REDIS_URL set): the RQ worker and the one cron scheduler (nightly job at 00:00 UTC,
 # outbox delivery every minute). Without Redis there is nothing to start: `make run` does both in-process.

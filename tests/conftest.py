@@ -1,11 +1,17 @@
 """Test fixtures: one migrated database and one app per test run; data wiped after each test.
 
+The clock is pinned for the whole run (`app.timeutil.pin`): to the day `ARENDA_TEST_TODAY`
+(YYYY-MM-DD) names, else to the day the run started, so no test meets midnight mid-run and the
+suite can be run "on" any date (`make test-dates` runs it on the awkward ones). Tests take
+"today" from the `today` fixture or from `app.timeutil.today()`, never from `date.today()`.
+
 SQLite (a temporary file) by default. With ARENDA_TEST_DATABASE_URL pointing at a PostgreSQL
 server (e.g. postgresql://postgres@127.0.0.1:5432/postgres) the run creates its own fresh
 database there and drops it at the end, so parallel runs never meet.
 """
 import os
 import uuid
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -14,16 +20,24 @@ from sqlalchemy.engine import make_url
 
 os.environ.setdefault("ARENDA_INSTANCE_DIR", str(Path(__file__).resolve().parent.parent / "instance" / "test"))
 
-from app import create_app  # noqa: E402
+from app import create_app, timeutil  # noqa: E402
 from app.extensions import db  # noqa: E402
 from app.permissions import ROLES  # noqa: E402
 from config import TestConfig  # noqa: E402
 from tests import factories  # noqa: E402
 
 PASSWORD = "test-password-1"
+timeutil.pin(date.fromisoformat(os.environ["ARENDA_TEST_TODAY"]) if os.environ.get("ARENDA_TEST_TODAY") else timeutil.today())
+
 # Tables that keep their rows between tests: staff and roles made once per run.
 KEEP = {"ab_user", "ab_role", "ab_user_role", "ab_permission", "ab_view_menu", "ab_permission_view",
         "ab_permission_view_role", "alembic_version"}
+
+
+@pytest.fixture()
+def today():
+    """The run's pinned today."""
+    return timeutil.today()
 
 
 def _server_url(url):

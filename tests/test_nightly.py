@@ -111,10 +111,10 @@ def test_cli_schedule_run_prints_one_json_summary(app, session):
     assert bad.exit_code == 1 and "ГГГГ-ММ-ДД" in bad.stderr
 
 
-def test_embedded_thread_runs_at_start_up_and_at_midnight_utc(app, session):
+def test_embedded_thread_runs_at_start_up_and_at_midnight_utc(app, session, today):
     assert embedded.next_midnight(datetime(2026, 3, 14, 23, 59, tzinfo=timezone.utc)) == datetime(2026, 3, 15, tzinfo=timezone.utc)
     assert embedded.next_midnight(datetime(2026, 3, 15, 0, 0, tzinfo=timezone.utc)) == datetime(2026, 3, 16, tzinfo=timezone.utc)
-    billed_contract(session, start_date=date.today().replace(day=1), end_date=None, date=date.today().replace(day=1))
+    billed_contract(session, start_date=today.replace(day=1), end_date=None, date=today.replace(day=1))
     session.commit()
     stop = threading.Event()
     thread = embedded.start(app, stop)

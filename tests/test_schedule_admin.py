@@ -14,11 +14,14 @@ from tests import factories
 
 TODAY = today()
 MONTH = TODAY.replace(day=1)
+PREVIOUS_MONTH = (MONTH - timedelta(days=1)).replace(day=1)
+# The last day of the month about five months ahead: the schedule ends on a whole month.
+LAST_DAY = (MONTH + timedelta(days=155)).replace(day=1) - timedelta(days=1)
 
 
 def signed_contract(session, **fields):
-    values = dict(monthly_rent=Decimal("30000.00"), vat_mode="none", vat_rate=Decimal("0"), date=MONTH - timedelta(days=40), start_date=MONTH - timedelta(days=31),
-                  end_date=MONTH + timedelta(days=150))
+    values = dict(monthly_rent=Decimal("30000.00"), vat_mode="none", vat_rate=Decimal("0"), date=PREVIOUS_MONTH - timedelta(days=9), start_date=PREVIOUS_MONTH,
+                  end_date=LAST_DAY)
     values.update(fields)
     contract = factories.contract(session, **values)
     schedule.rebuild(session, contract, TODAY)
