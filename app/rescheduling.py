@@ -52,6 +52,6 @@ class SavesDocument(ReschedulesContract):
         documents.on_saved(self.datamodel.session, item, today())
 
     def pre_delete(self, item):
-        if item.status == schedule.PLANNED[schedule.doc_of(item)]:  # the rebuild would plan it again at once
+        if item.status == schedule.PLANNED[schedule.doc_of(item)] and not item.one_off:  # the rebuild would plan it again
             raise DomainError(N_("Плановый документ не удаляют: отмените его, и график больше не запланирует этот период"))
         super().pre_delete(item)
