@@ -15,3 +15,7 @@ class ValidationFailed(DomainError):
 
 class ImportFailed(DomainError):
     """An import file is malformed; nothing was imported."""
+
+
+class HistoryKept(DomainError):
+    """A delete refused: the object is accounting history (app.domain.history); answered 409."""

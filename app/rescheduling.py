@@ -25,11 +25,18 @@ class ReschedulesContract:
     def pre_add(self, item):
         super().pre_add(item)
         self.datamodel.session.add(item)  # FAB adds it only after this hook; the rebuild must see it
-        self.reschedule(item)
+        self._reschedule_or_undo(item)
 
     def pre_update(self, item):
         super().pre_update(item)
-        self.reschedule(item)
+        self._reschedule_or_undo(item)
+
+    def _reschedule_or_undo(self, item):
+        try:
+            self.reschedule(item)
+        except DomainError:
+            self.datamodel.session.rollback()  # FAB's form only flashes it: nothing of the refused save may stay
+            raise
 
     def pre_delete(self, item):
         super().pre_delete(item)
@@ -52,6 +59,6 @@ class SavesDocument(ReschedulesContract):
         documents.on_saved(self.datamodel.session, item, today())
 
     def pre_delete(self, item):
-        if item.status == schedule.PLANNED[schedule.doc_of(item)]:  # the rebuild would plan it again at once
+        if item.status == schedule.PLANNED[schedule.doc_of(item)] and not item.one_off:  # the rebuild would plan it again
             raise DomainError(N_("Плановый документ не удаляют: отмените его, и график больше не запланирует этот период"))
         super().pre_delete(item)

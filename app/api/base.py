@@ -1,11 +1,12 @@
 """The shared REST resource: compressed read/write permissions and the domain's field rules
-(the same as the forms'), answered as 422 with every message by field."""
+(the same as the forms'), answered as 422 with every message by field; a delete of accounting
+history (app.keeping) is a conflict, 409."""
 from flask_appbuilder.api import ModelRestApi
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_babel import gettext
 
 from app.domain import validation
-from app.errors import DomainError, ValidationFailed
+from app.errors import DomainError, HistoryKept, ValidationFailed
 from app.permissions import CAN_READ, CAN_WRITE
 
 READ, WRITE = CAN_READ.removeprefix("can_"), CAN_WRITE.removeprefix("can_")
@@ -30,6 +31,8 @@ class ArendaApi(ModelRestApi):
 
     def _refused(self, error):
         self.datamodel.session.rollback()
+        if isinstance(error, HistoryKept):
+            return self.response(409, message=str(error))  # already translated by app.keeping
         if isinstance(error, ValidationFailed):
             return self.response_422(message={f: [gettext(m) for m in msgs] for f, msgs in error.errors.items()})
         return self.response_422(message=gettext(str(error)))

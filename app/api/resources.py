@@ -25,10 +25,11 @@ from app.models import (
     Room,
     Section,
 )
+from app.keeping import KeepsHistory
 from app.rescheduling import ReschedulesContract, SavesDocument
 
 
-class CounterpartyApi(ArendaApi):
+class CounterpartyApi(KeepsHistory, ArendaApi):
     resource_name = "counterparty"
     datamodel = SQLAInterface(Counterparty)
     class_permission_name = P.RESOURCE_COUNTERPARTY
@@ -42,7 +43,7 @@ class CounterpartyApi(ArendaApi):
     search_columns = ["name", "inn", "kpp", "is_executor", "is_customer", "email"]
 
 
-class BankAccountApi(ArendaApi):
+class BankAccountApi(KeepsHistory, ArendaApi):
     resource_name = "bank_account"
     datamodel = SQLAInterface(BankAccount)
     class_permission_name = P.RESOURCE_BANK_ACCOUNT
@@ -127,7 +128,7 @@ class ContractRoomsField(fields.Field):
         return rows
 
 
-class ContractApi(ReschedulesContract, ArendaApi):
+class ContractApi(KeepsHistory, ReschedulesContract, ArendaApi):
     resource_name = "contract"
     datamodel = SQLAInterface(Contract)
     class_permission_name = P.RESOURCE_CONTRACT
@@ -170,7 +171,7 @@ class AgreementApi(ReschedulesContract, ArendaApi):
     search_columns = ["contract", "number", "start_date"]
 
 
-class _DocumentApi(SavesDocument, ArendaApi):
+class _DocumentApi(KeepsHistory, SavesDocument, ArendaApi):
     _fields = ["contract", "kind", "number", "date", "period_start", "period_end", "planned_date", "amount", "vat_amount", "status", "comment"]
     search_columns = ["contract", "number", "status", "period_start", "planned_date"]
 
@@ -200,7 +201,7 @@ class ActApi(_DocumentApi):
     list_columns = show_columns = ["id", "contract.id", "executor.id", "customer.id"] + _DocumentApi._fields[1:]
 
 
-class PaymentApi(ArendaApi):
+class PaymentApi(KeepsHistory, ArendaApi):
     resource_name = "payment"
     datamodel = SQLAInterface(Payment)
     class_permission_name = P.RESOURCE_PAYMENT

@@ -4,7 +4,7 @@ from decimal import Decimal
 
 from app.domain import numbering, schedule
 from app.domain.enums import N_, ActStatus, DocumentKind, InvoiceStatus, VatInvoiceStatus
-from app.errors import DomainError
+from app.errors import DomainError, ValidationFailed
 from app.models import Act, ActLine, InvoiceLine, VatInvoice
 
 ZERO = Decimal("0.00")
@@ -60,10 +60,16 @@ def _sync_vat_invoice(session, act):
 
 def on_saved(session, document, today):
     """A document written or corrected by hand (form or REST): an issued one without a number
-    gets the next one and, without a date, today's; its lines and VAT invoice follow it; then
+    gets the next one and, without a date, today's; a new planned one is a one-off charge
+    (app.domain.schedule), issued on its planned date; its lines and VAT invoice follow it; then
     the contract's schedule is rebuilt around it (its days count as covered)."""
-    if document.number and document.status == schedule.PLANNED[schedule.doc_of(document)]:
+    planned = document.status == schedule.PLANNED[schedule.doc_of(document)]
+    if document.number and planned:
         raise DomainError(N_("Документ с номером не вернуть в план: отмените его, если он не нужен"))
+    if planned and document.id is None:  # new: the schedule writes its own plans, never through here
+        document.one_off = True
+    if planned and document.one_off and document.planned_date is None:
+        raise ValidationFailed({"planned_date": [N_("Укажите плановую дату: в этот день разовый документ будет выставлен")]})
     schedule.lock_contracts(session, [document.contract.id])  # before the counter, as issuers do
     if is_issued(document):
         if not document.number:

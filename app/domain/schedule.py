@@ -7,6 +7,12 @@ period only: amounts and dates are never compared. Days are covered by the contr
 documents that are issued, and by planned ones a user cancelled (so a cancelled plan is not
 planned again); a cancelled issued document covers nothing.
 
+A planned document written by hand is a one-off charge (`one_off`): rebuilds leave it alone and
+issuers issue it as written, on its planned date, numbered with the schedule's own. One of kind
+rent covers its days (it replaces the schedule's rent for them, as an issued hand-written rent
+document does), one of kind deposit is the deposit; any other kind is an extra and covers nothing.
+A cancelled one-off plan covers nothing either: the schedule bills those days again.
+
 Planned documents are real rows (status `planned`). `rebuild()` brings them in line with the
 terms after any change of a contract, an agreement or a document, touching only planned
 rows. `issue_due()` (the nightly job) and `issue_now()` (the card's button) turn planned rows
@@ -278,7 +284,11 @@ def plan(contract, today, covered=None):
 
 def _covering(doc):
     model = MODELS[doc]
-    return and_(model.status != PLANNED[doc], or_(model.status != CANCELLED[doc], model.number.is_(None)))
+    skipped_plan = model.number.is_(None) & ~model.one_off
+    return or_(
+        and_(model.status != PLANNED[doc], or_(model.status != CANCELLED[doc], skipped_plan)),
+        and_(model.status == PLANNED[doc], model.one_off),
+    )
 
 
 def _chunks(ids, size=1000):
@@ -334,9 +344,11 @@ class _Row:
     contract_id: int
     kind: str
     period_start: date
+    period_end: date
     planned_date: Optional[date]
     amount: Decimal
     vat_amount: Decimal
+    one_off: bool
 
 
 def _planned_rows(session, contract_ids, due_on=None, ids=None):
@@ -344,7 +356,8 @@ def _planned_rows(session, contract_ids, due_on=None, ids=None):
     for doc, model in MODELS.items():
         for chunk in _chunks(contract_ids):
             query = select(
-                model.id, model.contract_id, model.kind, model.period_start, model.planned_date, model.amount, model.vat_amount
+                model.id, model.contract_id, model.kind, model.period_start, model.period_end, model.planned_date,
+                model.amount, model.vat_amount, model.one_off,
             ).where(model.contract_id.in_(chunk), model.status == PLANNED[doc])
             if due_on is not None:
                 query = query.where(model.planned_date <= due_on)
@@ -392,11 +405,12 @@ def overview(session, contract, today):
 # --- rebuild -----------------------------------------------------------------------------
 
 def _planned_documents(session, contract_id):
+    """The schedule's own planned rows (one-off charges are not the schedule's to change)."""
     return [
         document
         for doc, model in MODELS.items()
         for document in session.scalars(
-            select(model).where(model.contract_id == contract_id, model.status == PLANNED[doc]).order_by(model.id)
+            select(model).where(model.contract_id == contract_id, model.status == PLANNED[doc], ~model.one_off).order_by(model.id)
         )
     ]
 
@@ -460,12 +474,12 @@ def rebuild(session, contract, today):
 
 def _draft_for_row(contract, row, covered, changes):
     """What issuing a planned row bills now (None: nothing is left to bill)."""
+    if row.one_off or row.kind not in (RENT, DEPOSIT):
+        return Draft(row.doc, row.kind, row.period_start, row.period_end, row.planned_date, lines=None)  # issued as written
     if row.kind == DEPOSIT:
         if covered.deposit:
             return None
         return _deposit_draft(contract)
-    if row.kind != RENT:
-        return Draft(row.doc, row.kind, row.period_start, row.period_start, row.planned_date, lines=None)  # issued as written
     period = period_of(contract, row.period_start)
     return None if period is None else _rent_draft(contract, period, row.doc, covered, changes)
 

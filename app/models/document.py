@@ -4,7 +4,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Optional
 
-from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
 from app.domain.enums import ActStatus, DocumentKind, InvoiceStatus, VatInvoiceStatus
@@ -28,6 +28,9 @@ class DocumentColumns(Timestamps):
     amount: Mapped[Decimal] = money_column()
     vat_amount: Mapped[Decimal] = money_column()
     comment: Mapped[Optional[str]] = mapped_column(Text)
+    # A one-off charge (deposit, compensation, extra service) planned by hand, not by the schedule:
+    # every rebuild keeps it, the nightly job issues it as written on its planned date.
+    one_off: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False, server_default=false())
 
     @declared_attr
     def contract(cls):

@@ -14,7 +14,6 @@ from flask import request, url_for
 from flask_appbuilder.models.filters import BaseFilter
 from flask_appbuilder.models.sqla.filters import SQLAFilterConverter
 from flask_appbuilder.models.sqla.interface import SQLAInterface
-from flask_appbuilder.widgets import ListWidget
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _
 from markupsafe import Markup
@@ -22,6 +21,7 @@ from wtforms import BooleanField
 
 from app.domain import attention
 from app.timeutil import today
+from app.views.widgets import ArendaListWidget
 
 COLUMN = "attention"
 ON = "y"  # what the switch and the filter form's checkbox send
@@ -96,7 +96,7 @@ def reasons_html(reasons):
     return Markup("").join(Markup('<div class="attention-reason text-danger">{}</div>').format(r) for r in reasons or [])
 
 
-class AttentionListWidget(ListWidget):
+class AttentionListWidget(ArendaListWidget):
     """The list with the switch «Требующие внимания» above it, keeping the other filters
     (not on a card's list of related rows)."""
 

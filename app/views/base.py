@@ -16,7 +16,7 @@ from app.extensions import db
 from app.permissions import CAN_READ, CAN_WRITE
 from app.views.formatters import blank_none
 from app.views.labels import LABELS
-from app.views.widgets import CardWidget, RemoteSelectWidget
+from app.views.widgets import ArendaListWidget, CardWidget, RemoteSelectWidget
 
 READ_METHODS = (
     "list", "show", "download", "api", "api_read", "api_get", "api_column_add", "api_column_edit", "api_readvalues",
@@ -99,6 +99,7 @@ class ArendaModelView(ModelView):
     base_permissions = [CAN_READ, CAN_WRITE]
     method_permission_name = compressed_permissions()
     page_size = 25
+    list_widget = ArendaListWidget
     show_widget = CardWidget
 
     def __init__(self, **kwargs):

@@ -13,6 +13,7 @@ from app.domain import schedule
 from app.domain.contracts import record_status_change
 from app.domain.enums import ActStatus, BillingPeriod, ContractStatus, DocumentKind, InvoicedPeriod, InvoiceStatus, VatMode
 from app.models import Agreement, AgreementRoom, Contract, ContractRoom, ContractService, ContractStatusChange
+from app.keeping import KeepsHistory
 from app.rescheduling import ReschedulesContract
 from app.timeutil import today
 from app.views.attention import AttentionMixin
@@ -100,7 +101,8 @@ class AgreementView(ReschedulesContract, ArendaModelView):
     formatters_columns = {"date": date_ru, "start_date": date_ru, "new_end_date": date_ru, "new_monthly_rent": money, "terminates": yes_no}
 
 
-class ContractView(AttentionMixin, ReschedulesContract, ArendaModelView):
+class ContractView(AttentionMixin, KeepsHistory, ReschedulesContract, ArendaModelView):
+    kept_rows_marked = False  # telling a row would query per row: the card and the delete hook refuse
     datamodel = SQLAInterface(Contract)
     class_permission_name = P.RESOURCE_CONTRACT
     entity = "contract"

@@ -20,6 +20,7 @@ from app.domain.enums import ActStatus, DocumentKind, InvoiceStatus, PaymentStat
 from app.errors import DomainError
 from app.exports import pdf
 from app.models import Act, ActLine, Invoice, InvoiceLine, VatInvoice
+from app.keeping import KeepsHistory
 from app.rescheduling import SavesDocument
 from app.timeutil import today
 from app.views.attention import AttentionMixin
@@ -127,7 +128,7 @@ class _Printable:
         return send_file(io.BytesIO(self.render_pdf(item)), mimetype="application/pdf", as_attachment=True, download_name=name)
 
 
-class _DocumentView(SavesDocument, _Printable, ArendaModelView):
+class _DocumentView(KeepsHistory, SavesDocument, _Printable, ArendaModelView):
     method_permission_name = compressed_permissions(extra_read=("pdf",), extra_write=("issue", "cancel", "sign"))
     _columns = ["contract", "kind", "number", "date", "period_start", "period_end", "planned_date"]
     search_columns = [
@@ -221,7 +222,7 @@ class InvoiceView(AttentionMixin, _DocumentView):
     }
 
 
-class VatInvoiceView(_Printable, ArendaModelView):
+class VatInvoiceView(KeepsHistory, _Printable, ArendaModelView):
     datamodel = SQLAInterface(VatInvoice)
     class_permission_name = P.RESOURCE_VAT_INVOICE
     method_permission_name = compressed_permissions(extra_read=("pdf",))

@@ -8,6 +8,7 @@ from wtforms import SelectField
 from app import permissions as P
 from app.allocating import KeepsPaidSums
 from app.domain.enums import Direction, PaymentSource
+from app.keeping import KeepsHistory
 from app.models import Allocation, Payment
 from app.views.attention import AttentionMixin
 from app.views.base import ArendaModelView, compressed_permissions
@@ -45,7 +46,7 @@ class InvoiceAllocationView(_AllocationBase):
     label_columns = {"payment.payer_name": _("Плательщик")}
 
 
-class PaymentView(AttentionMixin, ArendaModelView):
+class PaymentView(AttentionMixin, KeepsHistory, ArendaModelView):
     datamodel = SQLAInterface(Payment)
     class_permission_name = P.RESOURCE_PAYMENT
     entity = "payment"

@@ -6,12 +6,14 @@ from wtforms import SelectField, TextAreaField
 
 from app import permissions as P
 from app.domain.enums import PartyKind
+from app.keeping import KeepsHistory
 from app.models import BankAccount, ContactPerson, Counterparty
 from app.views.base import ArendaModelView
 from app.views.formatters import enum_choices, enum_label, percent, yes_no
 
 
-class BankAccountView(ArendaModelView):
+class BankAccountView(KeepsHistory, ArendaModelView):
+    kept_rows_marked = False  # telling a row would query per row: the card and the delete hook refuse
     datamodel = SQLAInterface(BankAccount)
     class_permission_name = P.RESOURCE_BANK_ACCOUNT
     entity = "bank_account"
@@ -39,7 +41,8 @@ class ContactPersonView(ArendaModelView):
     order_columns = ["name", "position"]
 
 
-class CounterpartyView(ArendaModelView):
+class CounterpartyView(KeepsHistory, ArendaModelView):
+    kept_rows_marked = False  # telling a row would query per row: the card and the delete hook refuse
     datamodel = SQLAInterface(Counterparty)
     class_permission_name = P.RESOURCE_COUNTERPARTY
     entity = "counterparty"

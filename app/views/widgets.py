@@ -1,12 +1,18 @@
 """Widgets with the buttons a manager expects (an edit button on every card), and the
 relation filter that searches on the server."""
-from flask_appbuilder.widgets import ShowWidget
+from flask_appbuilder.widgets import ListWidget, ShowWidget
 from markupsafe import Markup
 from wtforms.widgets import html_params
 
 
 class CardWidget(ShowWidget):
     template = "arenda/widgets/show.html"
+
+
+class ArendaListWidget(ListWidget):
+    """FAB's list; rows in `kept_pks` (accounting history, app.keeping) show no delete button."""
+
+    template = "arenda/widgets/list.html"
 
 
 class RemoteSelectWidget:

@@ -1,0 +1,43 @@
+"""The delete hook shared by the admin views and the REST resources of whatever is accounting
+history (app.domain.history): issued and cancelled documents, allocated payments, contracts,
+counterparties, bank accounts. A refused delete raises HistoryKept, which the admin flashes
+and REST answers with 409; nothing is deleted.
+
+On an admin view the mixin also takes the delete button off such a card and, where telling
+is cheap (`kept_rows_marked`: documents and payments, whose state says it), off such list rows.
+
+Mix `KeepsHistory` in first, before the other save hooks and the view or API base class."""
+from flask_babel import gettext
+
+from app.domain import history
+from app.errors import HistoryKept
+
+
+def kept(session, item):
+    """The translated reason `item` cannot be deleted, or None."""
+    reason = history.why_kept(session, item)
+    return None if reason is None else gettext(reason.msgid, **reason.params)
+
+
+class KeepsHistory:
+    kept_rows_marked = True  # False where telling a row would query per row (contracts, counterparties)
+
+    def pre_delete(self, item):
+        reason = kept(self.datamodel.session, item)
+        if reason is not None:
+            raise HistoryKept(reason)
+        super().pre_delete(item)
+
+    def _get_list_widget(self, *args, **kwargs):
+        widgets = super()._get_list_widget(*args, **kwargs)
+        if self.kept_rows_marked:
+            values = widgets["list"].template_args
+            session, model = self.datamodel.session, self.datamodel.obj
+            # The page's rows are in the session already: session.get does not query again.
+            values["kept_pks"] = {pk for pk in values["pks"] if history.why_kept(session, session.get(model, pk))}
+        return widgets
+
+    def _get_show_widget(self, pk, item, *args, **kwargs):
+        widgets = super()._get_show_widget(pk, item, *args, **kwargs)
+        widgets["show"].template_args["kept"] = kept(self.datamodel.session, item)
+        return widgets
