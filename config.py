@@ -46,7 +46,9 @@ class Config:
     AUTH_ROLE_ADMIN = ROLE_OWNER
     AUTH_ROLE_PUBLIC = "Public"
     AUTH_USER_REGISTRATION = False
-    FAB_ADD_SECURITY_API = True
+    # REST keeps /api/v1/security/login and /refresh only: FAB's role/user CRUD could delete the
+    # Owner role or hand out roles with no guard; staff are managed in the admin (app/views/staff.py).
+    FAB_ADD_SECURITY_API = False
     # Roles are built-in (app/permissions.py): FAB's permission editors would show empty tables.
     FAB_ADD_SECURITY_PERMISSION_VIEW = False
     FAB_ADD_SECURITY_VIEW_MENU_VIEW = False

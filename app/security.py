@@ -8,9 +8,13 @@ from flask_appbuilder.security.sqla.manager import SecurityManager
 from sqlalchemy import inspect
 
 from app.permissions import ROLES
+from app.views.staff import StaffRoleView, StaffView
 
 
 class ArendaSecurityManager(SecurityManager):
+    userdbmodelview = StaffView
+    rolemodelview = StaffRoleView
+
     def create_db(self):
         self.seed_roles()
 
