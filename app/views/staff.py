@@ -4,13 +4,15 @@ Staff are managed here only (the REST security API keeps login and refresh alone
 built-in (app.permissions), so their page is a read-only list of names; a staff member's card
 shows the role names in Russian, never a permission regex.
 """
+from flask import flash, redirect
+from flask_appbuilder.actions import action
 from flask_appbuilder.security.views import RoleModelView, UserDBModelView
 from flask_appbuilder.widgets import ListWidget, ShowWidget
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _
 from wtforms.validators import ValidationError
 
-from app.domain import staff
+from app.domain import login_throttle, staff
 from app.errors import DomainError
 from app.extensions import db
 from app.permissions import ROLE_LABELS
@@ -76,6 +78,16 @@ class StaffView(UserDBModelView):
         super()._init_forms()
         for form in (self.add_form, self.edit_form):
             form.roles.kwargs["get_label"] = role_label
+
+    @action("unblock", _("Разблокировать вход"), _("Снять блокировку входа после неудачных попыток?"), "fa-unlock")
+    def unblock(self, items):
+        items = items if isinstance(items, list) else [items]
+        for item in items:
+            login_throttle.forget(db.session, item.username)
+        db.session.commit()
+        flash(gettext("Вход разблокирован: %(names)s", names=", ".join(item.username for item in items)), "info")
+        self.update_redirect()
+        return redirect(self.get_redirect())
 
     def pre_update(self, item):
         try:
