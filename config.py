@@ -68,6 +68,8 @@ class Config:
     IMG_UPLOAD_URL = "/static/uploads/"
     UPLOAD_FOLDER = str(INSTANCE_DIR / "uploads") + "/"
     WTF_CSRF_ENABLED = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_HTTPONLY = True
     DEFAULT_ROLE_FOR_NEW_STAFF = ROLE_VIEWER
 
     # Mail: the settings page (Owner) may override each of these (app/notify/settings.py)
@@ -86,6 +88,9 @@ class ProductionConfig(Config):
     SECRET_KEY = os.environ.get("SECRET_KEY")
     SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL")
     SESSION_COOKIE_SECURE = _env_bool("SESSION_COOKIE_SECURE", True)
+    REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
 
 
 class TestConfig(Config):
