@@ -46,7 +46,9 @@ class Config:
     AUTH_ROLE_ADMIN = ROLE_OWNER
     AUTH_ROLE_PUBLIC = "Public"
     AUTH_USER_REGISTRATION = False
-    FAB_ADD_SECURITY_API = True
+    # REST keeps /api/v1/security/login and /refresh only: FAB's role/user CRUD could delete the
+    # Owner role or hand out roles with no guard; staff are managed in the admin (app/views/staff.py).
+    FAB_ADD_SECURITY_API = False
     # Roles are built-in (app/permissions.py): FAB's permission editors would show empty tables.
     FAB_ADD_SECURITY_PERMISSION_VIEW = False
     FAB_ADD_SECURITY_VIEW_MENU_VIEW = False
@@ -66,6 +68,8 @@ class Config:
     IMG_UPLOAD_URL = "/static/uploads/"
     UPLOAD_FOLDER = str(INSTANCE_DIR / "uploads") + "/"
     WTF_CSRF_ENABLED = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_HTTPONLY = True
     DEFAULT_ROLE_FOR_NEW_STAFF = ROLE_VIEWER
 
     # Mail: the settings page (Owner) may override each of these (app/notify/settings.py)
@@ -84,6 +88,9 @@ class ProductionConfig(Config):
     SECRET_KEY = os.environ.get("SECRET_KEY")
     SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL")
     SESSION_COOKIE_SECURE = _env_bool("SESSION_COOKIE_SECURE", True)
+    REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
 
 
 class TestConfig(Config):

@@ -1,5 +1,5 @@
 """All tables. Importing this package registers every model on the shared metadata."""
-from flask_appbuilder.security.sqla.models import User  # noqa: F401  (ab_* tables)
+from flask_appbuilder.security.sqla.models import Group, Role, User  # noqa: F401  (ab_* tables)
 
 from app.models.account import Account
 from app.models.base import Model
@@ -13,6 +13,7 @@ from app.models.contract import (
     contract_contact,
 )
 from app.models.document import Act, ActLine, DocumentCounter, Invoice, InvoiceLine, VatInvoice
+from app.models.login import LoginFailure
 from app.models.money import Allocation, ImportBatch, Payment
 from app.models.notice import OutboxMessage
 from app.models.party import BankAccount, ContactPerson, Counterparty
@@ -20,8 +21,8 @@ from app.models.property import Building, BuildingPhoto, Floor, Room, Section
 from app.models.settings import Setting
 
 __all__ = [
-    "Model", "User", "Account", "Agreement", "AgreementRoom", "Contract", "ContractRoom", "ContractService",
+    "Model", "Group", "Role", "User", "Account", "Agreement", "AgreementRoom", "Contract", "ContractRoom", "ContractService",
     "ContractStatusChange", "contract_contact", "Act", "ActLine", "DocumentCounter", "Invoice", "InvoiceLine",
-    "VatInvoice", "Allocation", "ImportBatch", "Payment", "OutboxMessage", "BankAccount", "ContactPerson",
+    "VatInvoice", "LoginFailure", "Allocation", "ImportBatch", "Payment", "OutboxMessage", "BankAccount", "ContactPerson",
     "Counterparty", "Building", "BuildingPhoto", "Floor", "Room", "Section", "Setting",
 ]

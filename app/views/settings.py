@@ -143,7 +143,7 @@ class MailSettingsView(SimpleFormView):
             form.MAIL_PASSWORD.description += ". " + gettext("Пароль сохранён; пустое поле его не меняет")
 
     def form_post(self, form):
-        settings.save(db.session, {key: form[key].data for key in settings.KEYS})
+        settings.save(db.session, {key: form[key].data for key in settings.KEYS}, current_app.config["SECRET_KEY"])
         db.session.commit()
         flash(gettext("Настройки почты сохранены"), "info")
 
