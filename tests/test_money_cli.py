@@ -35,6 +35,8 @@ def test_import_prints_the_four_numbers(app, session, tmp_path):
 
 
 def test_format_option(app, session):
+    factories.executor_with_accounts(session, "40702810938000012345")  # the organisation's account in money.xml
+    session.commit()
     result = run(app, FIXTURES / "v8_xml" / "money.xml", "--format", "v8-xml")
 
     assert result.exit_code == 0, result.stderr
