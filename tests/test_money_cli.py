@@ -53,6 +53,18 @@ def test_a_bad_file_exits_non_zero_with_the_reason_and_imports_nothing(app, sess
     assert json.loads(session.scalars(select(ImportBatch.report)).one())["errors"]  # the attempt is on record
 
 
+def test_a_strangers_statement_exits_non_zero_naming_the_account_and_imports_nothing(app, session):
+    factories.executor(session)  # ours, with another account
+    session.commit()
+
+    result = run(app, FIXTURES / "client_bank" / "kilylabs__one_day.txt")
+
+    assert result.exit_code == 1
+    assert json.loads(result.stderr)["error"].startswith(
+        "kilylabs__one_day.txt: Строка 20: счёт выписки 40702810200000000001 не принадлежит ни одному из наших исполнителей")
+    assert session.scalar(select(func.count(Payment.id))) == 0
+
+
 def test_a_missing_file_and_a_wrong_format_name(app, session, tmp_path):
     missing = run(app, tmp_path / "nope.txt")
     wrong = run(app, FIXTURES / "v8_xml" / "money.xml", "--format", "csv")
