@@ -51,6 +51,7 @@ def seed(url, invoices, tenants):
     from flask_migrate import upgrade
 
     from app.demo.data import org_inn
+    from app import timeutil
     from app.extensions import db
     from app.imports import loader
     from app.models import BankAccount, Contract, Counterparty, Invoice, Setting
@@ -120,6 +121,7 @@ def _memory_mb(field):
 
 def import_in_child(url, path):
     """Runs in its own process, whose peak RSS (reset once the app is up) is then the import's."""
+    from app import timeutil
     from app.extensions import db
     from app.imports import loader
 
@@ -129,7 +131,7 @@ def import_in_child(url, path):
         Path("/proc/self/clear_refs").write_text("5")  # start the peak (VmHWM) from here
         before = _memory_mb("VmRSS")
         started = time.perf_counter()
-        batch = loader.import_file(db.session, data, filename=Path(path).name)
+        batch = loader.import_file(db.session, data, today=timeutil.today(), filename=Path(path).name)
         db.session.commit()
         seconds = time.perf_counter() - started
         print(json.dumps({"seconds": seconds, "peak_mb": _memory_mb("VmHWM"), "before_mb": before, **loader.summary(batch)}))
@@ -145,10 +147,11 @@ def best_of(runs, call):
 
 
 def compare_parsers(data):
+    from app import timeutil
     from app.imports import client_bank
 
     megabytes = len(data) / 1e6
-    ours = best_of(3, lambda: client_bank.parse(data))
+    ours = best_of(3, lambda: client_bank.parse(data, timeutil.today()))
     bare = best_of(3, lambda: data.decode("cp1251").splitlines())
     print(f"  parse: {megabytes / ours:.1f} MB/s ({ours:.2f} s for {megabytes:.1f} MB)")
     print(f"  vs bare decode+splitlines ({megabytes / bare:.1f} MB/s): {bare / ours:.2f}× its speed")

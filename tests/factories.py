@@ -110,3 +110,11 @@ def payment(session, **fields):
     session.add(created)
     session.flush()
     return created
+
+
+def executor_with_accounts(session, *accounts, **fields):
+    """An executor whose bank accounts are exactly `accounts` (those of a statement in tests/fixtures)."""
+    created = executor(session, **fields)
+    created.bank_accounts[:] = [BankAccount(account=number, bik="044525225", bank_name="ПАО Сбербанк") for number in accounts]
+    session.flush()
+    return created

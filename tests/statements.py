@@ -36,9 +36,20 @@ def document(number, day, amount, payer, recipient, purpose, kind="Платеж�
     ]
 
 
-def statement(documents, account=OURS["account"], start=date(2026, 2, 1), end=date(2026, 2, 28), codec="cp1251",
+def own_account(documents):
+    """A statement's account as a bank writes it: the side of its first document that our money moved on
+    (the recipient's when it has «ДатаПоступило», else the payer's)."""
+    for lines in documents:
+        fields = dict(line.split("=", 1) for line in lines if "=" in line)
+        return fields.get("ПолучательРасчСчет" if fields.get("ДатаПоступило") else "ПлательщикРасчСчет", "")
+    return OURS["account"]
+
+
+def statement(documents, account=None, start=date(2026, 2, 1), end=date(2026, 2, 28), codec="cp1251",
               newline="\r\n", encoding_name="Windows", version="1.03"):
-    """A whole file: `documents` are lists of lines from `document()`."""
+    """A whole file: `documents` are lists of lines from `document()`; `account`: the statement's own
+    (by default that of its first document, `own_account`; "" for a statement that names none)."""
+    account = own_account(documents) if account is None else account
     lines = [
         "1CClientBankExchange", f"ВерсияФормата={version}", f"Кодировка={encoding_name}",
         "Отправитель=Сбербанк Бизнес Онлайн", "Получатель=", f"ДатаСоздания={end:%d.%m.%Y}", "ВремяСоздания=09:15:02",

@@ -93,6 +93,20 @@ def test_allocation_cannot_exceed_the_invoice(client, api_token, session):
     assert client.get(f"/api/v1/invoice/{invoice.id}", headers=headers).json["result"]["payment_state"] == "paid"
 
 
+def test_payment_shows_internal_transfer_read_only(client, api_token, session):
+    transfer = factories.payment(session, internal_transfer=True)
+    session.commit()
+    headers = api_token(ROLE_MANAGER)
+
+    shown = client.get(f"/api/v1/payment/{transfer.id}", headers=headers).json["result"]
+    changed = client.put(f"/api/v1/payment/{transfer.id}", json={"internal_transfer": False}, headers=headers)
+
+    assert shown["internal_transfer"] is True
+    assert changed.status_code == 422 and "internal_transfer" in changed.json["message"]  # unknown field: refused
+    session.expire_all()
+    assert session.get(type(transfer), transfer.id).internal_transfer is True
+
+
 def test_each_request_is_judged_by_its_own_token(client, api_token, session):
     from app.permissions import ROLE_TARIFF
 

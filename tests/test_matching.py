@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from app.domain import allocation, matching
 from app.errors import ValidationFailed
+from app import timeutil
 from app.imports import loader
 from app.models import Allocation, Payment
 from tests import factories
@@ -22,14 +23,15 @@ def lease(session):
 
 
 def side(party, **fields):
-    values = dict(name=party.name, inn=party.inn, kpp=party.kpp or "", account=f"40702810{party.id:012d}", bik="044525225")
+    account = party.bank_accounts[0].account if party.bank_accounts else f"40702810{party.id:012d}"  # our executor's own
+    values = dict(name=party.name, inn=party.inn, kpp=party.kpp or "", account=account, bik="044525225")
     values.update(fields)
     return values
 
 
 def import_payment(session, lease, amount="1000.00", purpose="Оплата аренды", payer=None, recipient=None):
     data = statement([document(1, date(2026, 2, 3), amount, payer or side(lease.customer), recipient or side(lease.executor), purpose)])
-    batch = loader.import_file(session, data)
+    batch = loader.import_file(session, data, today=timeutil.today())
     session.flush()
     payment = session.scalars(select(Payment).where(Payment.batch_id == batch.id)).one()
     return payment, [(a.invoice_id, a.amount) for a in session.scalars(select(Allocation).where(Allocation.payment_id == payment.id))]
@@ -110,7 +112,7 @@ def test_within_one_import_an_invoice_is_paid_once(session, lease):
     invoice = factories.invoice(session, lease, amount=Decimal("1000.00"))
     pay = [document(n, date(2026, 2, 3), "1000.00", side(lease.customer), side(lease.executor), f"Оплата {n}") for n in (1, 2)]
 
-    batch = loader.import_file(session, statement(pay))
+    batch = loader.import_file(session, statement(pay), today=timeutil.today())
 
     assert (batch.allocated, batch.not_allocated) == (1, 1)
     assert session.scalars(select(Allocation.invoice_id)).all() == [invoice.id]

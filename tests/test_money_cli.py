@@ -35,6 +35,8 @@ def test_import_prints_the_four_numbers(app, session, tmp_path):
 
 
 def test_format_option(app, session):
+    factories.executor_with_accounts(session, "40702810938000012345")  # the organisation's account in money.xml
+    session.commit()
     result = run(app, FIXTURES / "v8_xml" / "money.xml", "--format", "v8-xml")
 
     assert result.exit_code == 0, result.stderr
@@ -49,6 +51,18 @@ def test_a_bad_file_exits_non_zero_with_the_reason_and_imports_nothing(app, sess
                                                   "не закончен строкой «КонецДокумента»."}
     assert session.scalar(select(func.count(Payment.id))) == 0
     assert json.loads(session.scalars(select(ImportBatch.report)).one())["errors"]  # the attempt is on record
+
+
+def test_a_strangers_statement_exits_non_zero_naming_the_account_and_imports_nothing(app, session):
+    factories.executor(session)  # ours, with another account
+    session.commit()
+
+    result = run(app, FIXTURES / "client_bank" / "kilylabs__one_day.txt")
+
+    assert result.exit_code == 1
+    assert json.loads(result.stderr)["error"].startswith(
+        "kilylabs__one_day.txt: Строка 20: счёт выписки 40702810200000000001 не принадлежит ни одному из наших исполнителей")
+    assert session.scalar(select(func.count(Payment.id))) == 0
 
 
 def test_a_missing_file_and_a_wrong_format_name(app, session, tmp_path):

@@ -65,6 +65,31 @@ def test_a_bad_file_shows_its_error_and_imports_nothing(client, login_as, sessio
     assert json.loads(session.scalars(select(ImportBatch.report)).one())["errors"]
 
 
+def test_a_statement_with_a_corrupted_amount_shows_the_line_and_imports_nothing(client, login_as, session, lease):
+    ours, theirs = side(lease.executor, lease.executor.bank_accounts[0].account), side(lease.customer, "40702810400000004583")
+    data = statement([document(1, date(2026, 2, 3), "1000.00", theirs, ours, "Аренда"),
+                      document(2, date(2026, 2, 4), "1e9", theirs, ours, "Пени")])
+    login_as(ROLE_ACCOUNTANT)
+
+    html = upload(client, data).get_data(as_text=True)
+
+    assert "Файл не импортирован" in html and "Строка 60: сумма не число в записи банка" in html and "«1e9»" in html
+    assert session.scalars(select(Payment)).all() == []
+
+
+def test_an_internal_transfer_is_labelled_in_the_money_list_and_card(client, login_as, session):
+    transfer = factories.payment(session, number="501", internal_transfer=True)
+    factories.payment(session, number="502")
+    session.commit()
+    login_as(ROLE_ACCOUNTANT)
+
+    listing = client.get("/paymentview/list/").get_data(as_text=True)
+    card = client.get(f"/paymentview/show/{transfer.id}").get_data(as_text=True)
+
+    assert listing.count("Перевод между своими счетами") == 1
+    assert "Перевод между своими счетами" in card
+
+
 def test_the_upload_page_lists_recent_imports(client, login_as, session):
     login_as(ROLE_OWNER)
     upload(client, (FIXTURES / "v8_xml" / "money.xml").read_bytes(), name="money.xml")

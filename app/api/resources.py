@@ -211,7 +211,8 @@ class PaymentApi(KeepsHistory, ArendaApi):
         "recipient_name", "recipient_inn", "recipient_kpp", "recipient_account", "recipient_bik", "purpose", "source",
         "comment",
     ]
-    list_columns = show_columns = ["id"] + _fields + ["allocated_amount", "payer_is_bank"]
+    # internal_transfer (a transfer between our own accounts) is set by the import: read-only here.
+    list_columns = show_columns = ["id"] + _fields + ["allocated_amount", "payer_is_bank", "internal_transfer"]
     add_columns = edit_columns = _fields
     search_columns = ["direction", "date", "number", "amount", "payer_inn", "recipient_inn"]
 

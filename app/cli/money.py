@@ -8,6 +8,7 @@ from app.cli.output import emit, fail
 from app.errors import ImportFailed
 from app.extensions import db
 from app.imports import loader
+from app.timeutil import today
 
 group = AppGroup("money", help="Money operations.")
 
@@ -22,7 +23,7 @@ def import_command(path, fmt):
     except OSError as error:
         fail(f"Не удалось прочитать файл {path}: {error.strerror}")
     try:
-        batch = loader.import_file(db.session, data, fmt, filename=path.name)
+        batch = loader.import_file(db.session, data, fmt, today=today(), filename=path.name)
     except ImportFailed as error:
         db.session.rollback()
         loader.record_failure(db.session, error, fmt, filename=path.name, data=data)

@@ -85,7 +85,9 @@ def _act_not_issued(today):
 
 
 def _payment_not_allocated(today):
-    return (Payment.direction == Direction.INCOMING.value) & (Payment.allocated_amount < Payment.amount)
+    # A transfer between two of our own accounts pays no invoice: nothing to allocate.
+    return ((Payment.direction == Direction.INCOMING.value) & (Payment.allocated_amount < Payment.amount)
+            & Payment.internal_transfer.is_(False))
 
 
 @dataclass(frozen=True)

@@ -1,9 +1,11 @@
 """1CClientBankExchange, the text statement that internet banks export for 1C (versions 1.01–1.03).
 
-`parse(data) -> [Operation]`, every `СекцияДокумент` whatever its kind, in file order.
+`parse(data, today) -> [Operation]`, every `СекцияДокумент` whatever its kind, in file order.
 Encoding: a UTF-8 BOM, or bytes that are valid UTF-8 (banks save UTF-8 under «Кодировка=Windows»),
-else `Кодировка` (DOS = cp866, anything else cp1251). CRLF or LF; keys match case-insensitively;
-unknown keys are ignored. The direction an operation gets here is what the statement's own accounts
+else `Кодировка` (DOS = cp866, anything else cp1251) — refused when the key «Кодировка» itself is
+spelled in the other codec (a cp1251 file under «Кодировка=DOS»). CRLF or LF; keys match case-insensitively;
+unknown keys are ignored. Amounts, INN/KPP/BIK/accounts and dates are checked strictly (operation.py):
+a value that does not fit is refused with its line, never cut or guessed. The direction an operation gets here is what the statement's own accounts
 (header and `СекцияРасчСчет`) say, FORMATS.md §A.7; the loader decides by the executors' accounts.
 
 Speed: section markers are found with `bytes.find` and a document body becomes a dict in one
@@ -17,7 +19,7 @@ from operator import methodcaller
 
 from app.domain.enums import N_, Direction
 from app.errors import ImportFailed
-from app.imports.operation import Operation, Side, amount, digits_or_blank, failure
+from app.imports.operation import Operation, Side, amount, check_codes, check_date, code, digits_or_blank, failure
 
 SIGNATURE = b"1CClientBankExchange"
 REPLACEMENT = "\ufffd"
@@ -35,14 +37,17 @@ DOCUMENT_KEYS = ("Номер", "Дата", "Сумма", "ДатаСписано
 _FOLDED = {key.casefold(): key for key in DOCUMENT_KEYS}
 _SPLIT = methodcaller("split", "=", 1)
 
-_DATE = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4})")
+_DATE = re.compile(r"([0-9]{1,2})\.([0-9]{1,2})\.([0-9]{4})", re.ASCII)
 # «ИНН 7707083893 ООО "Ромашка"», «ИНН 644914186741/0  ИП Иванов», «7777777777, ООО "…"» (FORMATS.md §A.8)
 _INN_PREFIX = re.compile(r"^\s*(?:ИНН\s*)?(\d{10}|\d{12})(?:/\d*)?[\s,]+", re.IGNORECASE)
-_DECLARED = re.compile(rb"^(?:\xca\xee\xe4\xe8\xf0\xee\xe2\xea\xe0|\x8a\xae\xa4\xa8\xe0\xae\xa2\xaa\xa0)=\s*(\S+)", re.M)
+_KEY_CP1251 = "Кодировка".encode("cp1251")
+_DECLARED = re.compile(rb"^(" + re.escape(_KEY_CP1251) + rb"|" + re.escape("Кодировка".encode("cp866")) + rb")=[ \t]*(\S*)", re.M)
+_CODEC_NAMES = {"cp866": "DOS (cp866)", "cp1251": "Windows (cp1251)"}
 
 
 def encoding_of(data):
-    """The codec of `data` (without its BOM): UTF-8 when the bytes are UTF-8, else the declared one."""
+    """The codec of `data` (without its BOM): UTF-8 when the bytes are UTF-8, else the declared one —
+    which must be the codec the key «Кодировка» itself is spelled in."""
     head = data[:65536]
     try:
         codecs.utf_8_decode(head, "strict", False)  # not final: a character cut at 64 KiB is fine
@@ -51,10 +56,21 @@ def encoding_of(data):
     except UnicodeDecodeError:
         pass
     declared = _DECLARED.search(head)  # «Кодировка=» spelled in cp1251 or cp866
-    return "cp866" if declared and declared.group(1).strip().lower() == b"dos" else "cp1251"
+    if declared is None:
+        return "cp1251"
+    codec = "cp866" if declared.group(2).strip().lower() == b"dos" else "cp1251"
+    spelled = "cp1251" if declared.group(1) == _KEY_CP1251 else "cp866"
+    if spelled != codec:
+        raise failure(data.count(b"\n", 0, declared.start()) + 1, N_(
+            "Кодировка файла не совпадает с заголовком Кодировка=%(declared)s: текст в кодировке %(actual)s. Выгрузите "
+            "выписку из банка заново или исправьте заголовок на «Кодировка=%(fix)s».") % {
+            "declared": declared.group(2).decode(spelled, "replace"), "actual": _CODEC_NAMES[spelled],
+            "fix": "DOS" if spelled == "cp866" else "Windows"})
+    return codec
 
 
-def parse(data: bytes) -> list[Operation]:
+def parse(data: bytes, today) -> list[Operation]:
+    """The operations of a statement; `today` bounds its dates (at most a year ahead)."""
     if data.startswith(codecs.BOM_UTF8):
         data = data[len(codecs.BOM_UTF8):]
     if data.split(b"\n", 1)[0].strip() != SIGNATURE:
@@ -64,12 +80,12 @@ def parse(data: bytes) -> list[Operation]:
     if broken >= 0:
         raise failure(data.count(b"\n", 0, broken) + 1, N_(
             "файл в испорченной кодировке: русские буквы заменены знаком «�». Выгрузите выписку из банка заново."))
-    return _Reader(data, codec).read()
+    return _Reader(data, codec, today).read()
 
 
 class _Reader:
-    def __init__(self, data, codec):
-        self.data, self.codec = data, codec
+    def __init__(self, data, codec, today):
+        self.data, self.codec, self.today = data, codec, today
         self.words = {name: b"\n" + name.encode(codec) for name in MARKERS}
         self.next_at = {name: -2 for name in MARKERS}  # where each marker occurs next (-2: not looked for yet)
         self.line_pos, self.line_no = 0, 1  # a known line start and its number
@@ -135,9 +151,7 @@ class _Reader:
             else:  # ACCOUNTS
                 if name != ACCOUNTS_END:
                     raise failure(self.line_at(at), N_("раздел «СекцияРасчСчет» не закончен строкой «КонецРасчСчет»."))
-                for key, value in self.pairs(data[start:at], start):
-                    if key == ACCOUNT:
-                        self.own.add(_account(value))
+                self.accounts(data[start:at], start)
                 section, start = None, line_end
             pos = line_end
         last = self.line_at(len(data.rstrip()))
@@ -147,7 +161,9 @@ class _Reader:
 
     def finish(self):
         self.own.discard("")
+        declared = tuple(sorted(self.own))  # one tuple for every operation the accounts do not place
         for operation, hint in zip(self.operations, self.hints):
+            operation.accounts = declared
             operation.direction = self.direction(operation, *hint)
         return self.operations
 
@@ -158,8 +174,9 @@ class _Reader:
             raise failure(self.line_at(pos + error.start), N_("текст не в кодировке %(codec)s: файл испорчен или склеен "
                                                               "из разных файлов.") % {"codec": self.codec}) from None
 
-    def pairs(self, chunk, pos):
-        """(key in our spelling, value) of each line of a chunk; a non-blank line without «=» is an error."""
+    def pairs(self, chunk, pos, numbered=False):
+        """(key in our spelling, value) of each line of a chunk; a non-blank line without «=» is an error.
+        `numbered`: (line's index in the chunk, (key, value)) instead."""
         result = []
         for n, line in enumerate(self.text(chunk, pos).split("\n")):
             if not line.strip():
@@ -168,15 +185,21 @@ class _Reader:
             if not sep:
                 raise failure(self.line_at(pos) + n, N_("ожидалась строка вида «Ключ=Значение»:"), f"«{line.strip()[:80]}»")
             key = key.strip()
-            result.append((_FOLDED.get(key.casefold(), ACCOUNT if key.casefold() == "расчсчет" else key), value))
+            pair = (_FOLDED.get(key.casefold(), ACCOUNT if key.casefold() == "расчсчет" else key), value)
+            result.append((n, pair) if numbered else pair)
         return result
 
     def header(self, chunk, pos):
         """The header and whatever stands between sections: only the statement's accounts matter."""
         if chunk.strip():
-            for key, value in self.pairs(chunk, pos):
-                if key == ACCOUNT:
-                    self.own.add(_account(value))
+            self.accounts(chunk, pos)
+
+    def accounts(self, chunk, pos):
+        """The statement's own accounts (`РасчСчет=`) of a header or `СекцияРасчСчет`."""
+        first = self.line_at(pos)
+        for n, (key, value) in self.pairs(chunk, pos, numbered=True):
+            if key == ACCOUNT:
+                self.own.add(code("account", _account(value.strip()), first + n, ACCOUNT))
 
     def document(self, body, pos, kind, line):
         try:
@@ -203,7 +226,7 @@ class _Reader:
             raise failure(line, N_("у документа нет суммы («Сумма=»)."))
         if not when:
             raise failure(line, N_("у документа нет даты («Дата=»)."))
-        payer, recipient = self.side(get, "Плательщик"), self.side(get, "Получатель")
+        payer, recipient = self.side(get, "Плательщик", line), self.side(get, "Получатель", line)
         if not payer.account and not recipient.account:
             raise failure(line, N_("у документа нет ни счёта плательщика, ни счёта получателя."))
         purpose = get("НазначениеПлатежа") or " ".join(filter(None, (get(key) for key in PURPOSE_LINES)))
@@ -215,7 +238,7 @@ class _Reader:
         self.hints.append((_other(get("ПлательщикСчет", ""), payer.account), _other(get("ПолучательСчет", ""), recipient.account),
                            bool(get("ДатаПоступило")), bool(get("ДатаСписано"))))
 
-    def side(self, get, prefix):
+    def side(self, get, prefix, line):
         """Payer or recipient; one object per distinct party (our side is the same in every document), and
         one string per distinct value, so that a big statement stays small in memory."""
         name_key, inn_key, composite_key, kpp_key, settlement_key, account_key, bik_key, bank_key = _SIDE_KEYS[prefix]
@@ -231,23 +254,30 @@ class _Reader:
         key = (same(name, name), same(inn, inn), same(kpp, kpp), _account(get(settlement_key) or get(account_key, "")),
                same(bik, bik), same(bank, bank))
         side = self.sides.get(key)
-        if side is None:
-            side = self.sides[key] = Side(*key)
+        if side is None:  # a new party: its codes are checked once, at the first document naming it
+            side = self.sides[key] = check_codes(Side(*key), line, lambda kind: prefix + _CODE_KEYS[kind])
         return side
 
     def date(self, text, line):
         known = self.dates.get(text)
         if known is None:
-            known = self.dates[text] = _date(text, line)
+            known = self.dates[text] = check_date(_date(text, line), line, self.today, "Дата")
         return known
 
     def direction(self, operation, payer_other, recipient_other, received, written_off):
         own = self.own
         to_us = operation.recipient.account in own or recipient_other in own
         from_us = operation.payer.account in own or payer_other in own
+        known = to_us or from_us
         if to_us == from_us:  # neither side (or both) is the statement's account: the bank's dates tell
             to_us, from_us = received and not written_off, written_off and not received
+        if known and to_us != from_us:  # the statement's account on the side the money moved to or from
+            ours, other = (operation.recipient.account, recipient_other) if to_us else (operation.payer.account, payer_other)
+            operation.accounts = (ours if ours in own else other,)
         return Direction.INCOMING.value if to_us else Direction.OUTGOING.value if from_us else None
+
+
+_CODE_KEYS = {"inn": "ИНН", "kpp": "КПП", "bik": "БИК", "account": "РасчСчет"}
 
 
 def _whole_line(data, pos, may_have_value):

@@ -2,6 +2,9 @@
 skipped, card payments flagged, and auto-allocation — inside the caller's one transaction, so that
 a file imports wholly or not at all (the caller commits, or rolls back and `record_failure`s).
 
+Ours: every operation must be one of our accounts' — the account whose statement it is in (or, where
+the file does not say, the payer's or the recipient's) is one of our executors' BankAccounts; a stranger's
+statement is refused, naming the account. Both sides ours: an internal transfer (never allocated).
 Direction: incoming when the recipient is one of our executors and the payer is not, outgoing the
 other way round — by bank account, and where accounts do not tell, by INN; where neither tells
 (both sides or neither are ours), what the file itself says (statement account, 1C document type).
@@ -67,14 +70,15 @@ def check_size(session, size):
                            % {"limit": round(limit / 1024 / 1024, 1), "key": SIZE_SETTING})
 
 
-def import_file(session, data, fmt="auto", filename=None, user_id=None):
-    """Parse and load one file; its ImportBatch. A bad file raises ImportFailed: the caller rolls back."""
+def import_file(session, data, fmt="auto", *, today, filename=None, user_id=None):
+    """Parse and load one file; its ImportBatch. A bad file raises ImportFailed: the caller rolls back.
+    `today` (the door's `app.timeutil.today()`) bounds the operations' dates."""
     check_size(session, len(data))
     if not data.strip():
         raise ImportFailed(N_("Файл пуст."))
     fmt = detect(data) if fmt == "auto" else fmt
     parse, source = FORMATS[fmt]
-    return load(session, parse(data), source, fmt, filename=filename, sha256=hashlib.sha256(data).hexdigest(),
+    return load(session, parse(data, today), source, fmt, filename=filename, sha256=hashlib.sha256(data).hexdigest(),
                 user_id=user_id)
 
 
@@ -111,7 +115,29 @@ class _Ours:
         self.inns.discard("")
         self.inns.discard(None)
 
+    def check(self, operation):
+        """Refuse an operation of a stranger's account: the statement's own account, where the file says which,
+        else at least one side's, must be one of our executors' (cash orders name no account)."""
+        payer, recipient = operation.payer.account, operation.recipient.account
+        if operation.accounts:
+            for account in operation.accounts:
+                if account not in self.accounts:
+                    raise failure(operation.line, N_(
+                        "%(what)s %(account)s не принадлежит ни одному из наших исполнителей: загрузите выписку своего "
+                        "счёта или добавьте этот счёт в карточку исполнителя (Контрагенты → Банковские счета).") % {
+                        "what": operation.accounts_where or N_("счёт выписки"), "account": account})
+        elif (payer or recipient) and payer not in self.accounts and recipient not in self.accounts:
+            raise failure(operation.line, N_(
+                "ни счёт плательщика %(payer)s, ни счёт получателя %(recipient)s не принадлежат нашим исполнителям: "
+                "это операция чужого счёта. Добавьте свой счёт в карточку исполнителя (Контрагенты → Банковские "
+                "счета).") % {"payer": payer or "—", "recipient": recipient or "—"})
+
+    def internal(self, operation):
+        """Both sides are accounts of our executors: a transfer between our own accounts."""
+        return operation.payer.account in self.accounts and operation.recipient.account in self.accounts
+
     def direction(self, operation):
+        self.check(operation)
         to_us, from_us = operation.recipient.account in self.accounts, operation.payer.account in self.accounts
         if to_us == from_us:
             to_us, from_us = operation.recipient.inn in self.inns, operation.payer.inn in self.inns
@@ -146,12 +172,12 @@ class _Rows:
             found = self.sides[(id(side), prefix)] = {f"{prefix}_{k}": _clip(v, f"{prefix}_{k}") for k, v in values.items()}
         return found
 
-    def row(self, operation, direction, key):
+    def row(self, operation, direction, key, internal):
         payer = operation.payer
         row = dict(self.common, **self.side(payer, "payer"), **self.side(operation.recipient, "recipient"),
                    direction=direction, date=operation.date, number=_clip(operation.number, "number"),
-                   amount=operation.amount, purpose=operation.purpose, dedupe_key=key)
-        if direction == INCOMING and self.recogniser.is_bank(payer.inn, payer.account):
+                   amount=operation.amount, purpose=operation.purpose, dedupe_key=key, internal_transfer=internal)
+        if direction == INCOMING and not internal and self.recogniser.is_bank(payer.inn, payer.account):
             row["payer_is_bank"] = True
             name, bank = self.recogniser.person(payer.inn, operation.purpose)
             if name:
@@ -173,6 +199,7 @@ def load(session, operations, source, fmt, filename=None, sha256=None, user_id=N
     ours, recogniser = _Ours(session), card_payments.Recogniser(card_payments.load(session))
     keyed = [(operation, ours.direction(operation)) for operation in operations]
     keyed = [(operation, direction, dedupe_key(source, operation, direction)) for operation, direction in keyed]
+    internal = {id(operation) for operation, _, _ in keyed if ours.internal(operation)}
     batch = ImportBatch(filename=filename, format=fmt, sha256=sha256, created_by_id=user_id)
     session.add(batch)
     session.flush()
@@ -184,15 +211,16 @@ def load(session, operations, source, fmt, filename=None, sha256=None, user_id=N
             fresh.append(item)
     auto = matching.AutoAllocation(session, {operation.payer.inn for operation, direction, _ in fresh if direction == INCOMING})
     build = _Rows(source, batch.id, recogniser)
-    reasons, incoming, allocated, card_payments_count = [], 0, 0, 0
+    reasons, incoming, transfers, allocated, card_payments_count = [], 0, 0, 0, 0
     ids, now = bulk.reserve_ids(session, Payment.__table__, len(fresh)), utcnow()
     for start in range(0, len(fresh), CHUNK):  # a chunk at a time: a big statement stays small in memory
         chunk = fresh[start:start + CHUNK]
-        rows = [build.row(operation, direction, key) for operation, direction, key in chunk]
+        rows = [build.row(operation, direction, key, id(operation) in internal) for operation, direction, key in chunk]
         items = []
         for pid, (operation, direction, _), row in zip(ids[start:start + CHUNK], chunk, rows):
             row.update(id=pid, created_at=now, updated_at=now)
-            if direction != INCOMING:
+            transfers += row["internal_transfer"]
+            if direction != INCOMING or row["internal_transfer"]:  # a transfer between our accounts pays no invoice
                 continue
             incoming += 1
             card_payments_count += row["payer_is_bank"]
@@ -214,7 +242,8 @@ def load(session, operations, source, fmt, filename=None, sha256=None, user_id=N
     batch.imported, batch.duplicates = len(fresh), len(keyed) - len(fresh)
     batch.allocated, batch.not_allocated = allocated, incoming - allocated
     batch.report = json.dumps({
-        "operations": len(keyed), "incoming": incoming, "outgoing": len(fresh) - incoming,
+        "operations": len(keyed), "incoming": incoming, "outgoing": len(fresh) - incoming - transfers,
+        "internal_transfers": transfers,
         "card_payments": card_payments_count, "errors": [], "not_allocated": reasons,
     }, ensure_ascii=False)
     session.flush()

@@ -1,21 +1,24 @@
 """1C «Выгрузка и загрузка данных XML» (`_1CV8DtUD`, FORMATS.md §B): money documents to operations.
 
-`parse(data) -> [Operation]` for ПоступлениеНаРасчетныйСчет and ПриходныйКассовыйОрдер (incoming),
+`parse(data, today) -> [Operation]` for ПоступлениеНаРасчетныйСчет and ПриходныйКассовыйОрдер (incoming),
 СписаниеСРасчетногоСчета and РасходныйКассовыйОрдер (outgoing); other objects are only read as the
 targets of references: counterparties, organisations, individuals, bank accounts and banks give the
 name, INN, KPP, account and BIK that a document refers to by GUID. Documents marked for deletion
 are skipped. Elements match by local name, so both the `v8:` prefix and a default namespace work.
+Amounts, INN/KPP/BIK/account numbers and dates are checked strictly (operation.py), a refusal naming
+the line and the element (`СуммаДокумента`, `Контрагенты.ИНН`, `БанковскиеСчета.НомерСчета` …).
 
 The file is untrusted: a pull parser with entities, DTDs and the network off reads it in chunks and
 drops each object once read; a DOCTYPE is refused outright (no XXE, no entity expansion).
 """
 from datetime import date
+import re
 
 from lxml import etree
 
 from app.domain.enums import N_, Direction
 from app.errors import ImportFailed
-from app.imports.operation import Operation, Side, amount, digits_or_blank, failure
+from app.imports.operation import Operation, Side, amount, check_date, code, digits_or_blank, failure
 
 ROOT = "_1CV8DtUD"
 EMPTY_REF = "00000000-0000-0000-0000-000000000000"
@@ -29,6 +32,7 @@ DOCUMENTS = {
     "РасходныйКассовыйОрдер": (OUTGOING, "Основание"),
 }
 BANKS = ("Банки", "КлассификаторБанков")
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}(?:T[0-9]{2}:[0-9]{2}:[0-9]{2})?", re.ASCII)
 
 
 def hardened_parser():
@@ -77,14 +81,15 @@ def _objects(data):
         raise failure(line, N_("XML повреждён:"), error.msg) from None
 
 
-def parse(data: bytes) -> list[Operation]:
+def parse(data: bytes, today) -> list[Operation]:
+    """The money documents of a 1C XML; `today` bounds their dates (at most a year ahead)."""
     references, documents = {}, []
     for kind_type, kind, line, properties in _objects(data):
         if kind_type == "DocumentObject" and kind in DOCUMENTS:
             documents.append((kind, line, properties))
         elif kind_type == "CatalogObject" and properties.get("Ref"):
-            references[properties["Ref"]] = (kind, properties)
-    reader = _References(references)
+            references[properties["Ref"]] = (kind, properties, line)
+    reader = _References(references, today)
     return [
         reader.operation(kind, line, properties)
         for kind, line, properties in documents
@@ -93,8 +98,8 @@ def parse(data: bytes) -> list[Operation]:
 
 
 class _References:
-    def __init__(self, catalog):
-        self.catalog = catalog
+    def __init__(self, catalog, today):
+        self.catalog, self.today = catalog, today
 
     def find(self, ref, line, what):
         if not ref or ref == EMPTY_REF:
@@ -109,15 +114,18 @@ class _References:
         found = self.find(properties.get(party), line, party)
         side = Side(name=name)
         if found:
-            fields = found[1]
+            kind, fields, at = found
             side.name = fields.get("Description") or fields.get("НаименованиеПолное") or name
-            side.inn, side.kpp = digits_or_blank(fields.get("ИНН")), digits_or_blank(fields.get("КПП"))
+            side.inn = code("inn", digits_or_blank(fields.get("ИНН")), at, f"{kind}.ИНН")
+            side.kpp = code("kpp", digits_or_blank(fields.get("КПП")), at, f"{kind}.КПП")
         bank_account = self.find(properties.get(account), line, account) if account else None
         if bank_account:
-            side.account = bank_account[1].get("НомерСчета", "").replace(" ", "")
-            bank = self.find(bank_account[1].get("Банк"), line, "Банк")
+            kind, fields, at = bank_account
+            side.account = code("account", fields.get("НомерСчета", "").replace(" ", ""), at, f"{kind}.НомерСчета")
+            bank = self.find(fields.get("Банк"), line, "Банк")
             if bank and bank[0] in BANKS:
-                side.bik, side.bank = bank[1].get("Code", ""), bank[1].get("Description", "")
+                side.bik = code("bik", bank[1].get("Code", ""), bank[2], f"{bank[0]}.Code")
+                side.bank = bank[1].get("Description", "")
         return side
 
     def operation(self, kind, line, properties):
@@ -129,25 +137,31 @@ class _References:
                            name=properties.get("ПринятоОт") or properties.get("Выдать") or "")
         if not properties.get("СуммаДокумента"):
             raise failure(line, N_("у документа %(kind)s нет суммы (СуммаДокумента).") % {"kind": kind})
-        when = _date(properties.get("ДатаВходящегоДокумента"), line) or _date(properties.get("Date"), line)
+        when, date_key = _date(properties, "ДатаВходящегоДокумента", line), "ДатаВходящегоДокумента"
+        if when is None:
+            when, date_key = _date(properties, "Date", line), "Date"
         if when is None:
             raise failure(line, N_("у документа %(kind)s нет даты.") % {"kind": kind})
         incoming = direction == INCOMING
         return Operation(
-            line=line, kind=kind, date=when,
+            line=line, kind=kind, date=check_date(when, line, self.today, date_key),
             number=properties.get("НомерВходящегоДокумента") or properties.get("Number", ""),
-            amount=amount(properties["СуммаДокумента"], line),
+            amount=amount(properties["СуммаДокумента"], line, "СуммаДокумента"),
             payer=theirs if incoming else ours, recipient=ours if incoming else theirs,
             purpose=properties.get(purpose_key, ""), direction=direction, identity=properties.get("Ref", ""),
+            accounts=(ours.account,) if ours.account else (), accounts_where="СчетОрганизации",
         )
 
 
-def _date(text, line):
+def _date(properties, key, line):
     """`2025-03-31T12:00:00` -> date; 1C's empty date `0001-01-01T00:00:00` and blanks -> None."""
+    text = properties.get(key)
     if not text or text.startswith("0001-01-01"):
         return None
     try:
-        return date.fromisoformat(text[:10])
+        if _DATE.fullmatch(text):
+            return date.fromisoformat(text[:10])
     except ValueError:
-        raise failure(line, N_("дата не в формате ГГГГ-ММ-ДД:"), f"«{text}»") from None
+        pass
+    raise failure(line, f"{key}: " + N_("дата не в формате ГГГГ-ММ-ДД:"), f"«{text}»")
 

@@ -4,7 +4,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Optional
 
-from sqlalchemy import Boolean, CheckConstraint, Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, CheckConstraint, Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.domain.enums import Direction, PaymentSource
@@ -73,6 +73,8 @@ class Payment(Timestamps, Model):
     # Identity of the operation in its bank/1C source: re-imports with the same key are duplicates.
     dedupe_key: Mapped[Optional[str]] = mapped_column(String(64), unique=True)
     payer_is_bank: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)  # card payment of a person
+    # A transfer between two accounts of our executors: never allocated, not money to chase (app.domain.attention).
+    internal_transfer: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False, server_default=false())
     allocated_amount: Mapped[Decimal] = money_column()
     comment: Mapped[Optional[str]] = mapped_column(Text)
 

@@ -2,6 +2,7 @@
 from flask import redirect, url_for
 from flask_appbuilder.actions import action
 from flask_appbuilder.models.sqla.interface import SQLAInterface
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _
 from wtforms import SelectField
 
@@ -13,6 +14,11 @@ from app.models import Allocation, Payment
 from app.views.attention import AttentionMixin
 from app.views.base import ArendaModelView, compressed_permissions
 from app.views.formatters import date_ru, enum_choices, enum_label, money, yes_no
+
+
+def internal_transfer(value):
+    """An imported transfer between two accounts of our executors (never allocated)."""
+    return gettext("Перевод между своими счетами") if value else ""
 
 
 class _AllocationBase(KeepsPaidSums, ArendaModelView):
@@ -55,11 +61,13 @@ class PaymentView(AttentionMixin, KeepsHistory, ArendaModelView):
     add_title = _("Новая операция")
     edit_title = _("Изменить операцию")
     related_views = [AllocationView]
-    list_columns = ["date", "number", "direction", "payer_name", "recipient_name", "amount", "allocated_amount", "purpose"]
+    list_columns = ["date", "number", "direction", "internal_transfer", "payer_name", "recipient_name", "amount",
+                    "allocated_amount", "purpose"]
     search_columns = [
         "date", "number", "direction", "amount", "payer_name", "payer_inn", "recipient_name", "recipient_inn",
-        "purpose", "source", "payer_is_bank", "batch",
+        "purpose", "source", "payer_is_bank", "internal_transfer", "batch",
     ]
+    label_columns = {"internal_transfer": _("Перевод")}
     order_columns = ["date", "number", "direction", "amount", "allocated_amount"]
     base_order = ("date", "desc")
     _payer = ["payer_name", "payer_inn", "payer_kpp", "payer_account", "payer_bik", "payer_bank"]
@@ -70,7 +78,8 @@ class PaymentView(AttentionMixin, KeepsHistory, ArendaModelView):
         (_("Получатель"), {"fields": _recipient, "expanded": True}),
     ]
     show_fieldsets = [
-        (_("Операция"), {"fields": ["direction", "date", "number", "amount", "allocated_amount", "source", "batch", "purpose", "comment"]}),
+        (_("Операция"), {"fields": ["direction", "internal_transfer", "date", "number", "amount", "allocated_amount", "source",
+                                    "batch", "purpose", "comment"]}),
         (_("Плательщик"), {"fields": _payer + ["payer_is_bank"], "expanded": True}),
         (_("Получатель"), {"fields": _recipient, "expanded": True}),
     ]
@@ -85,6 +94,7 @@ class PaymentView(AttentionMixin, KeepsHistory, ArendaModelView):
         "direction": enum_label(Direction),
         "source": enum_label(PaymentSource),
         "payer_is_bank": yes_no,
+        "internal_transfer": internal_transfer,
     }
     method_permission_name = compressed_permissions(extra_write=("allocate",))
 

@@ -13,12 +13,13 @@ from wtforms import FieldList, FileField, Form, FormField, SelectField, StringFi
 from wtforms.validators import InputRequired
 
 from app import permissions as P
-from app.domain import allocation, card_payments, matching
+from app.domain import allocation, attention, card_payments, matching
 from app.domain.enums import Direction, PaymentState
 from app.errors import DomainError, ImportFailed
 from app.extensions import db
 from app.imports import loader
 from app.models import Allocation, ImportBatch, Invoice, Payment
+from app.timeutil import today
 from app.views.base import compressed_permissions, current_user_id
 from app.views.formatters import date_ru, enum_label, money
 
@@ -52,7 +53,8 @@ class MoneyImportView(_ArendaPage):
             upload = form.file.data
             data = upload.read(loader.max_bytes(db.session) + 1)
             try:
-                batch = loader.import_file(db.session, data, form.format.data, filename=upload.filename, user_id=current_user_id())
+                batch = loader.import_file(db.session, data, form.format.data, today=today(), filename=upload.filename,
+                                           user_id=current_user_id())
             except ImportFailed as error:
                 db.session.rollback()
                 batch = loader.record_failure(db.session, error, form.format.data, filename=upload.filename, data=data,
@@ -73,7 +75,7 @@ class MoneyImportView(_ArendaPage):
         reasons = {item["payment"]: item for item in report.get("not_allocated", [])}
         left = (
             select(Payment)
-            .where(Payment.batch_id == pk, Payment.direction == Direction.INCOMING.value, Payment.allocated_amount < Payment.amount)
+            .where(Payment.batch_id == pk, attention.rule("money", "not_allocated").predicate(today()))
             .order_by(Payment.id).limit(RESULT_ROWS)
         )
         return self.render_template(

@@ -8,11 +8,16 @@ import pytest
 from app.errors import ImportFailed
 from app.imports import v8_xml
 
+TODAY = date(2026, 12, 1)
 MONEY_XML = Path(__file__).resolve().parent.parent / "fixtures" / "v8_xml" / "money.xml"
 
 
+def parse(data, today=TODAY):
+    return v8_xml.parse(data, today)
+
+
 def parse_fixture(change=lambda text: text):
-    return v8_xml.parse(change(MONEY_XML.read_text(encoding="utf-8")).encode("utf-8"))
+    return parse(change(MONEY_XML.read_text(encoding="utf-8")).encode("utf-8"))
 
 
 def test_the_four_documents_with_their_counterparties():
@@ -82,9 +87,9 @@ REMOTE_DTD = b"""<?xml version="1.0"?>
 @pytest.mark.parametrize("data", [XXE, LAUGHS, REMOTE_DTD], ids=["external entity", "billion laughs", "remote DTD"])
 def test_doctype_and_entities_are_refused(data):
     with pytest.raises(ImportFailed, match="DOCTYPE"):
-        v8_xml.parse(data)
+        parse(data)
 
 
 def test_an_undeclared_entity_is_a_syntax_error_not_a_lookup():
     with pytest.raises(ImportFailed, match="XML повреждён"):
-        v8_xml.parse(b'<V8Exch:_1CV8DtUD xmlns:V8Exch="http://www.1c.ru/V8/1CV8DtUD/"><V8Exch:Data>&xxe;</V8Exch:Data></V8Exch:_1CV8DtUD>')
+        parse(b'<V8Exch:_1CV8DtUD xmlns:V8Exch="http://www.1c.ru/V8/1CV8DtUD/"><V8Exch:Data>&xxe;</V8Exch:Data></V8Exch:_1CV8DtUD>')
