@@ -25,6 +25,7 @@ def test_allocations_move_paid_sums_and_undo_restores_them(session):
     ({"status": "cancelled"}, {}, Decimal("10"), "invoice"),
     ({"status": "planned", "number": None}, {}, Decimal("10"), "invoice"),
     ({}, {"direction": "outgoing"}, Decimal("10"), "payment"),
+    ({}, {"internal_transfer": True}, Decimal("10"), "payment"),  # a transfer between our own accounts pays nothing
 ])
 def test_refused_allocations_change_nothing(session, invoice_fields, payment_fields, amount, field):
     invoice = factories.invoice(session, **invoice_fields)

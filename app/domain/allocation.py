@@ -72,6 +72,8 @@ def apply(session, allocation):
     delta = amount - previous
     errors = _refusals(payment.direction, invoice.status, delta, payment.amount - payment.allocated_amount,
                        invoice.amount - invoice.paid_amount)
+    if payment.internal_transfer and delta > 0:
+        errors.setdefault("payment", []).append(N_("Перевод между своими счетами не оплачивает счета: его не разносят"))
     if errors:
         raise ValidationFailed(errors)
     payment.allocated_amount += delta
