@@ -42,7 +42,7 @@ def as_id(value):
     """An id as the database can hold it, else None (bools, text, floats and huge numbers are no ids)."""
     if isinstance(value, str) and value.isascii() and value.isdigit():
         value = int(value)
-    if isinstance(value, int) and not isinstance(value, bool) and 0 < value <= INT_LIMITS[BigInteger]:
+    if isinstance(value, int) and not isinstance(value, bool) and 0 < value <= INT_LIMITS[Integer]:  # ids are Integer
         return value
     return None
 
