@@ -50,8 +50,8 @@ def seed(url, invoices, tenants):
     [(tenant INN, KPP, invoice number, amount)] in creation order."""
     from flask_migrate import upgrade
 
-    from app.demo.data import org_inn
     from app import timeutil
+    from app.demo.data import numbered_org_inn
     from app.extensions import db
     from app.imports import loader
     from app.models import BankAccount, Contract, Counterparty, Invoice, Setting
@@ -64,7 +64,7 @@ def seed(url, invoices, tenants):
         session.execute(insert(Counterparty), [dict(id=1, name=OURS["name"], inn=OURS["inn"], kpp=OURS["kpp"], is_executor=True,
                                                     is_customer=False, doc_prefix="А-")])
         session.execute(insert(BankAccount), [dict(counterparty_id=1, account=OURS["account"], bik=OURS["bik"], bank_name=OURS["bank"])])
-        customers = [dict(id=i + 2, name=f"ООО «Арендатор {i + 1}»", inn=org_inn(rng), kpp="771001001", is_customer=True)
+        customers = [dict(id=i + 2, name=f"ООО «Арендатор {i + 1}»", inn=numbered_org_inn(i + 2), kpp="771001001", is_customer=True)
                      for i in range(tenants)]
         session.execute(insert(Counterparty), customers)
         session.execute(insert(Contract), [dict(id=c["id"], number=f"Д-{c['id']}", date=date(2025, 1, 1), executor_id=1,

@@ -72,3 +72,14 @@ def test_demo_generate_makes_consistent_data(app, session):
 def test_demo_generate_refuses_bad_input(app):
     result = app.test_cli_runner().invoke(args=["demo", "generate", "--contracts", "0"])
     assert result.exit_code != 0
+
+
+def test_demo_load_then_generate_twice_with_the_same_seed_repeats_no_requisites(app, session):
+    runner = app.test_cli_runner()
+    for args in (["demo", "load"], ["demo", "generate", "--contracts", "20"], ["demo", "generate", "--contracts", "20"]):
+        result = runner.invoke(args=args)
+        assert result.exit_code == 0, result.output  # the unique INN+KPP and contract number indexes would refuse repeats
+    pairs = session.execute(select(Counterparty.inn, Counterparty.kpp)).all()
+    assert len(pairs) == len(set(pairs)) == 2 + 30 + 2 * (2 + 10)
+    numbers = session.execute(select(Contract.executor_id, Contract.number)).all()
+    assert len(numbers) == len(set(numbers)) == 40 + 2 * 20

@@ -1,13 +1,14 @@
 """The REST resources of SPEC §6 (`/api/v1/<resource_name>/`), fields as named there."""
 from decimal import Decimal, InvalidOperation
 
+from flask import current_app
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from marshmallow import ValidationError, fields
 
 from app import permissions as P
 from app.api.attention import AttentionApi
 from app.allocating import KeepsPaidSums
-from app.api.base import ArendaApi
+from app.api.base import ArendaApi, answer_http_errors_in_json
 from app.domain.contracts import record_status_change
 from app.domain.documents import take_parties_from_contract
 from app.models import (
@@ -237,3 +238,4 @@ RESOURCES = [
 def register(appbuilder):
     for api in RESOURCES:
         appbuilder.add_api(api)
+    answer_http_errors_in_json(current_app._get_current_object())

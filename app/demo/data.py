@@ -39,6 +39,33 @@ def person_inn(rng: random.Random):
     return with_inn_checksum("50" + "".join(rng.choice("0123456789") for _ in range(8)))
 
 
+def numbered_org_inn(n: int, region="78"):
+    """A valid organisation INN of its own for each n below 10**7, for cards generated in bulk:
+    an INN+KPP is unique, and random draws would repeat among thousands (the demo load and the
+    test factories use region 77)."""
+    return with_inn_checksum(f"{region}{n:07d}")
+
+
+class UniqueInns:
+    """Random valid INNs, none drawn twice in one data set (an INN+KPP is unique)."""
+
+    def __init__(self, rng: random.Random):
+        self.rng, self.drawn = rng, set()
+
+    def _new(self, draw):
+        inn = draw(self.rng)
+        while inn in self.drawn:
+            inn = draw(self.rng)
+        self.drawn.add(inn)
+        return inn
+
+    def org(self):
+        return self._new(org_inn)
+
+    def person(self):
+        return self._new(person_inn)
+
+
 def account_number(rng: random.Random, bik, balance="40702"):
     body = balance + "810" + "0" + "".join(rng.choice("0123456789") for _ in range(11))
     return with_account_key(body, bik)

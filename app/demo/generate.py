@@ -123,7 +123,7 @@ def generate(session, contracts, today, seed=1, all_active=False):
     executors = []
     for n, prefix in enumerate(("Г-", "Д-")):
         executor_id = ids.take(Counterparty)
-        inn = data.org_inn(rng)
+        inn = data.numbered_org_inn(executor_id)  # ids are new each run: so are the INNs
         executors.append((executor_id, prefix, inn))
         out.add(Counterparty, dict(id=executor_id, kind=PartyKind.LEGAL.value, name=f"ООО «Генератор {run}-{n + 1}»", inn=inn,
                                    kpp="770101001", is_executor=True, is_customer=False, doc_prefix=f"{run}{prefix}",
@@ -131,7 +131,7 @@ def generate(session, contracts, today, seed=1, all_active=False):
     customers = []
     for i in range(max(1, contracts // 2)):
         customer_id = ids.take(Counterparty)
-        inn = data.org_inn(rng)
+        inn = data.numbered_org_inn(customer_id)
         customers.append((customer_id, inn))
         out.add(Counterparty, dict(id=customer_id, kind=PartyKind.LEGAL.value, name=f"{data.company_name(rng, i)} №{i + 1}", inn=inn,
                                    kpp="771001001", is_executor=False, is_customer=True, default_vat_rate=Decimal("0.2"),

@@ -63,9 +63,11 @@ def load(session, security_manager, today):
     staff = _staff(security_manager)
     session.add(Account(name="ООО «Северная башня»", plan_name="Профессиональный", billing_period=TariffPeriod.YEARLY.value,
                         price=Decimal("60000.00"), paid_until=today + timedelta(days=40)))
-    executors = _executors(session, rng)
+    inns = data.UniqueInns(rng)  # an INN+KPP is unique: no card may repeat another's
+    inns.drawn.add(EXECUTOR_A_INN)
+    executors = _executors(session, rng, inns)
     buildings = _buildings(session, rng, staff)
-    customers = _customers(session, rng)
+    customers = _customers(session, rng, inns)
     contracts = _contracts(session, rng, today, executors, buildings, customers, staff)
     _agreements(session, today, contracts)
     documents = _schedules(session, today, contracts)
@@ -100,13 +102,13 @@ def _bank_account(rng, party, bik=data.SBER_BIK, corr=data.SBER_CORR, bank=data.
     )
 
 
-def _executors(session, rng):
+def _executors(session, rng, inns):
     a = Counterparty(kind=PartyKind.LEGAL.value, name="ООО «Северная башня»", full_name="Общество с ограниченной ответственностью «Северная башня»",
                      inn=EXECUTOR_A_INN, kpp="770101001", ogrn="1157746123453", address="125047, г. Москва, ул. Лесная, д. 5",
                      phone="+7 495 123-45-67", email="office@sev-bashnya.example", is_executor=True, is_customer=False,
                      doc_prefix="А-", reply_to_email="arenda@sev-bashnya.example", vat_invoices_enabled=True)
     b = Counterparty(kind=PartyKind.LEGAL.value, name="ООО «Восток Логистик Парк»", full_name="Общество с ограниченной ответственностью «Восток Логистик Парк»",
-                     inn=data.org_inn(rng), kpp="503101001", ogrn="1185053012348", address="142400, Московская обл., г. Ногинск, Складской пр., д. 1",
+                     inn=inns.org(), kpp="503101001", ogrn="1185053012348", address="142400, Московская обл., г. Ногинск, Складской пр., д. 1",
                      phone="+7 496 555-10-20", email="info@vostok-park.example", is_executor=True, is_customer=False,
                      doc_prefix="В-", reply_to_email="buh@vostok-park.example", vat_invoices_enabled=False)
     for party in (a, b):
@@ -157,17 +159,17 @@ def _buildings(session, rng, staff):
     return buildings
 
 
-def _customers(session, rng):
+def _customers(session, rng, inns):
     customers = []
     for i in range(30):
         if i % 10 == 9:
-            party = Counterparty(kind=PartyKind.SOLE.value, name=data.person_name(i // 10), inn=data.person_inn(rng),
+            party = Counterparty(kind=PartyKind.SOLE.value, name=data.person_name(i // 10), inn=inns.person(),
                                  phone=f"+7 916 {rng.randrange(100, 999)}-{rng.randrange(10, 99)}-{rng.randrange(10, 99)}",
                                  email=f"ip{i}@mail.example", is_customer=True)
         else:
             name = data.company_name(rng, i)
             party = Counterparty(kind=PartyKind.LEGAL.value, name=name, full_name=name.replace("ООО", "Общество с ограниченной ответственностью"),
-                                 inn=data.org_inn(rng), kpp=f"77{rng.randrange(10, 99)}01001",
+                                 inn=inns.org(), kpp=f"77{rng.randrange(10, 99)}01001",
                                  address=f"г. Москва, ул. {data.WORDS[i]}ская, д. {i + 3}",
                                  phone=f"+7 495 {rng.randrange(100, 999)}-{rng.randrange(10, 99)}-{rng.randrange(10, 99)}",
                                  email=f"office{i}@tenant.example", is_customer=True,

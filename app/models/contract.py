@@ -52,6 +52,7 @@ class Contract(Timestamps, Model):
         non_negative("deposit"),
         non_negative("notify_days_before_end"),
         non_negative("payment_term_days"),
+        UniqueConstraint("executor_id", "number", name="uq_contract_executor_number"),  # app.domain.uniqueness
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

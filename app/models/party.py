@@ -2,11 +2,13 @@
 from decimal import Decimal
 from typing import Optional
 
-from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, String, Text
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.domain.enums import PartyKind
 from app.models.base import RATE, Model, Timestamps, enum_check, enum_column
+
+HAS_INN = "inn IS NOT NULL AND inn <> ''"
 
 
 class Counterparty(Timestamps, Model):
@@ -14,6 +16,10 @@ class Counterparty(Timestamps, Model):
     __table_args__ = (
         enum_check("kind", PartyKind),
         CheckConstraint("default_vat_rate >= 0 AND default_vat_rate < 1", name="vat_rate_range"),
+        # One card per INN+KPP; without a KPP (NULL or empty), one per INN among those without.
+        # Checked first, with the existing card named, by app.domain.uniqueness.
+        Index("uq_counterparty_inn_kpp", "inn", text("COALESCE(kpp, '')"), unique=True,
+              postgresql_where=text(HAS_INN), sqlite_where=text(HAS_INN)),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

@@ -7,11 +7,12 @@ from flask import abort, g, jsonify, request, url_for
 from flask_appbuilder import ModelView, expose, has_access
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_babel import gettext
+from markupsafe import Markup, escape
 from sqlalchemy import String, cast, or_, select
 from wtforms import BooleanField, Field
 from wtforms.validators import ValidationError
 
-from app.domain import validation
+from app.domain import uniqueness, validation
 from app.extensions import db
 from app.permissions import CAN_READ, CAN_WRITE
 from app.views.formatters import blank_none
@@ -61,6 +62,26 @@ class FieldRules:
                 raise ValidationError(gettext(message))
 
 
+class UniqueRule:
+    """A WTForms validator running a uniqueness rule of the domain; the error, next to the
+    field, names the record already there with a link to its card."""
+
+    def __init__(self, rule, view_name):
+        self.rule, self.view_name = rule, view_name
+
+    def __call__(self, form, field):
+        own_id = (request.view_args or {}).get("pk")  # the edit form's row: it never collides with itself
+        clash = self.rule(db.session, _FormRecord(form), own_id)
+        if clash is not None:
+            raise ValidationError(clash_markup(clash, self.view_name))
+
+
+def clash_markup(clash, view_name):
+    """The message with the existing record's name as a link to its card (the rest escaped)."""
+    link = Markup('<a href="{}">{}</a>').format(url_for(f"{view_name}.show", pk=clash.existing_id), clash.params["name"])
+    return escape(gettext(clash.message)) % dict(clash.params, name=link)
+
+
 class RelationSearchField(Field):
     """A relation filter of a list's search form: its options come from the view's `related`
     endpoint as the user types; only the ones chosen in the current filters are rendered."""
@@ -92,6 +113,10 @@ def form_validators(entity):
     return {field: [FieldRules(rules)] for field, rules in validation.RULES.get(entity, {}).items()}
 
 
+def unique_validators(entity, view_name):
+    return {field: [UniqueRule(rule, view_name)] for field, rule in uniqueness.RULES.get(entity, {}).items()}
+
+
 class ArendaModelView(ModelView):
     """Base for every admin list/card/form of the project."""
 
@@ -114,6 +139,8 @@ class ArendaModelView(ModelView):
         self.formatters_columns = formatters
         if self.entity:
             validators = form_validators(self.entity)
+            for field, extra in unique_validators(self.entity, self.__class__.__name__).items():
+                validators.setdefault(field, []).extend(extra)
             for field, extra in (self.validators_columns or {}).items():
                 validators.setdefault(field, []).extend(extra)
             self.validators_columns = validators
