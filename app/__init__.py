@@ -39,6 +39,7 @@ def create_app(config=None):
     mail.init_app(app)
 
     from app import api, cli, models, notify, views  # noqa: F401  (models register the tables)
+    from app.jobs.outbox import request_delivery
 
     with app.app_context():
         appbuilder = AppBuilder(update_perms=False)
@@ -46,7 +47,7 @@ def create_app(config=None):
         views.register(appbuilder)
         api.register(appbuilder)
     cli.register(app)
-    notify.init_app(app)
+    notify.init_app(app, request_delivery)
     return app
 
 

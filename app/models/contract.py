@@ -20,9 +20,10 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.domain.enums import BillingPeriod, ContractStatus, InvoicedPeriod, VatMode
+from app.vocabulary.enums import BillingPeriod, ContractStatus, InvoicedPeriod, VatMode
 from app.models.base import AREA, MONEY, RATE, Model, Timestamps, enum_check, enum_column, non_negative
 from app.timeutil import utcnow
+from app.vocabulary.amounts import monthly_rent
 
 
 def new_link_key():
@@ -102,8 +103,6 @@ class Contract(Timestamps, Model):
     @property
     def rent(self):
         """The monthly rent in force by the contract's own terms (see app.domain.contracts)."""
-        from app.domain.contracts import monthly_rent
-
         return monthly_rent(self)
 
 
