@@ -24,6 +24,11 @@ def rent_changes(contract):
     return changes
 
 
+def last_day_before(agreement):
+    """The last day of a contract that `agreement` terminates early: the day before it starts."""
+    return agreement.start_date - timedelta(days=1)
+
+
 def end_in_force(contract):
     """The last day of the term after the agreements (None: open-ended). Early termination
     ends the contract the day before the agreement's start date."""
@@ -32,8 +37,13 @@ def end_in_force(contract):
         if agreement.new_end_date is not None:
             end = agreement.new_end_date
         if agreement.terminates:
-            end = agreement.start_date - timedelta(days=1)
+            end = last_day_before(agreement)
     return end
+
+
+def keep_end_in_force(contract):
+    """Store the end in force on the contract (`Contract.end_in_force`, which the SQL rules read)."""
+    contract.end_in_force = end_in_force(contract)
 
 
 def room_ids_in_force(contract, on):

@@ -30,6 +30,11 @@ def new_link_key():
     return secrets.token_urlsafe(16)
 
 
+def own_end_date(context):
+    """A new contract's end in force, until an agreement moves it: its own end date."""
+    return context.get_current_parameters().get("end_date")
+
+
 contract_contact = Table(
     "contract_contact",
     Model.metadata,
@@ -64,6 +69,9 @@ class Contract(Timestamps, Model):
     status: Mapped[str] = enum_column(ContractStatus, default=ContractStatus.DRAFT.value)
     start_date: Mapped[dt.date] = mapped_column(Date, nullable=False)
     end_date: Mapped[Optional[dt.date]] = mapped_column(Date)
+    # The last day after the agreements (app.domain.contracts.end_in_force), stored for the SQL
+    # rules (registration required); kept by the save hooks (app.rescheduling) and the demo data.
+    end_in_force: Mapped[Optional[dt.date]] = mapped_column(Date, default=own_end_date)
     has_original: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
     notify_days_before_end: Mapped[int] = mapped_column(Integer, nullable=False, default=30)
     autosend_documents: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
