@@ -1,7 +1,6 @@
 """The shared REST resource: compressed read/write permissions and the domain's field rules
 (the same as the forms'), answered as 422 with every message by field."""
 from flask_appbuilder.api import ModelRestApi
-from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_babel import gettext
 
 from app.domain import validation
@@ -51,7 +50,3 @@ class ArendaApi(ModelRestApi):
             return super().delete_headless(pk)
         except DomainError as error:
             return self._refused(error)
-
-
-def datamodel(model):
-    return SQLAInterface(model)
