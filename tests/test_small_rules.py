@@ -5,7 +5,7 @@ import pytest
 
 from app.domain.dates import NOT_A_DATE, NotADate
 from app.jobs.nightly import run_nightly
-from app.permissions import ROLE_ACCOUNTANT, ROLE_MANAGER, ROLE_TARIFF, ROLE_VIEWER
+from app.permissions import ROLE_MANAGER, ROLE_TARIFF, ROLE_VIEWER
 
 BAD = "15.03.2026"
 

@@ -11,6 +11,7 @@ from app.domain import attention, dates
 from app.extensions import db
 from app.timeutil import today
 
+
 class _BadRequest(Exception):
     pass
 
