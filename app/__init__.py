@@ -39,6 +39,7 @@ def create_app(config=None):
     mail.init_app(app)
 
     from app import api, cli, models, notify, views, web_security  # noqa: F401  (models register the tables)
+    from app.jobs.outbox import request_delivery
 
     web_security.init_app(app)
 
@@ -48,7 +49,7 @@ def create_app(config=None):
         views.register(appbuilder)
         api.register(appbuilder)
     cli.register(app)
-    notify.init_app(app)
+    notify.init_app(app, request_delivery)
     return app
 
 

@@ -128,3 +128,16 @@ FAB_ROLES = {
     + _grant(PROPERTY + CONTRACTS + [RESOURCE_OUTBOX], CAN_READ),
     ROLE_VIEWER: _SELF_SERVICE + _grant(ALL_BUSINESS, CAN_READ),
 }
+
+# Who may see a kind of rows needing attention (app.domain.attention.KINDS): whoever may read its list.
+KIND_RESOURCE = {
+    "contracts": RESOURCE_CONTRACT,
+    "invoices": RESOURCE_INVOICE,
+    "acts": RESOURCE_ACT,
+    "money": RESOURCE_PAYMENT,
+}
+
+
+def readable_kinds(security_manager, kinds):
+    """The kinds of `kinds` whose list the current user may read (the start page, the REST API)."""
+    return [kind for kind in kinds if security_manager.has_access(CAN_READ, KIND_RESOURCE[kind])]

@@ -8,7 +8,7 @@ ModelRestApi share the hook names); `contract_of(item)` names whose schedule cha
 """
 from flask import g
 
-from app.domain import documents, schedule
+from app.domain import contracts, documents, schedule
 from app.domain.enums import N_
 from app.errors import DomainError
 from app.models import Contract
@@ -20,6 +20,7 @@ class ReschedulesContract:
         return item.contract
 
     def reschedule(self, item):
+        contracts.keep_end_in_force(self.contract_of(item))
         schedule.rebuild(self.datamodel.session, self.contract_of(item), today())
 
     def pre_add(self, item):
@@ -47,6 +48,7 @@ class ReschedulesContract:
         session = self.datamodel.session
         contract = session.get(Contract, g.pop("rescheduled_contract_id", None) or 0)
         if contract is not None:  # None: the contract itself was deleted
+            contracts.keep_end_in_force(contract)
             schedule.rebuild(session, contract, today())
             session.commit()
 

@@ -1,7 +1,5 @@
 """`/api/v1/attention/`: what needs attention (SPEC §1.7) for integrations — the same JSON as
 `flask attention list` and `attention counts`, limited to the lists the caller may read."""
-from datetime import date
-
 from flask import request
 from flask_appbuilder.api import BaseApi, expose, safe
 from flask_appbuilder.security.decorators import protect
@@ -9,17 +7,9 @@ from flask_babel import gettext
 
 from app import permissions as P
 from app.api.base import READ
-from app.domain import attention
+from app.domain import attention, dates
 from app.extensions import db
 from app.timeutil import today
-
-# Who may see a kind of rows: whoever may read its list.
-RESOURCE_OF_KIND = {
-    "contracts": P.RESOURCE_CONTRACT,
-    "invoices": P.RESOURCE_INVOICE,
-    "acts": P.RESOURCE_ACT,
-    "money": P.RESOURCE_PAYMENT,
-}
 
 
 class _BadRequest(Exception):
@@ -87,14 +77,13 @@ class AttentionApi(BaseApi):
         if not value:
             return today()
         try:
-            return date.fromisoformat(value)
-        except ValueError:
-            raise _BadRequest(gettext("on: ожидается дата в виде ГГГГ-ММ-ДД, получено «%(value)s»", value=value)) from None
+            return dates.iso_date(value, "on")
+        except dates.NotADate as error:
+            raise _BadRequest(gettext(dates.NOT_A_DATE, **error.params)) from None
 
     def _kinds(self):
         asked = request.args.get("kind")
         if asked is not None and asked not in attention.KINDS:
             message = gettext("kind: неизвестный вид «%(kind)s»; допустимы: %(kinds)s", kind=asked, kinds=", ".join(attention.KINDS))
             raise _BadRequest(message)
-        readable = [k for k in attention.KINDS if self.appbuilder.sm.has_access(P.CAN_READ, RESOURCE_OF_KIND[k])]
-        return [k for k in readable if asked in (None, k)]
+        return [k for k in P.readable_kinds(self.appbuilder.sm, attention.KINDS) if asked in (None, k)]

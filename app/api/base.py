@@ -224,7 +224,3 @@ def answer_http_errors_in_json(app):
         response = jsonify(message=error.description or error.name)
         response.status_code = error.code or 500
         return response
-
-
-def datamodel(model):
-    return SQLAInterface(model)

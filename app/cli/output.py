@@ -6,6 +6,8 @@ from decimal import Decimal
 
 import click
 
+from app.domain import dates
+
 
 def _default(value):
     if isinstance(value, Decimal):
@@ -29,6 +31,6 @@ def iso_date(ctx, param, value):
     if value is None:
         return None
     try:
-        return date.fromisoformat(value)
-    except ValueError:
-        fail(f"{param.opts[0]}: ожидается дата в виде ГГГГ-ММ-ДД, получено «{value}»")
+        return dates.iso_date(value, param.opts[0])
+    except dates.NotADate as error:
+        fail(str(error))

@@ -164,7 +164,7 @@ def generate(session, contracts, today, seed=1, all_active=False):
         contract_id = ids.take(Contract)
         contract = dict(
             id=contract_id, number=f"Г{run}-{i + 1}", date=start - timedelta(days=7), executor_id=executor_id, customer_id=customer_id,
-            status=status, start_date=start, end_date=end, has_original=rng.random() > 0.1, notify_days_before_end=30,
+            status=status, start_date=start, end_date=end, end_in_force=end, has_original=rng.random() > 0.1, notify_days_before_end=30,
             autosend_documents=False, vat_mode=VatMode.ON_TOP.value, vat_rate=Decimal("0.2"), billing_period="calendar_month",
             invoiced_period="next", invoice_day=25, payment_term_days=5, link_key=f"g{run}x{contract_id}",
             created_at=now, updated_at=now,

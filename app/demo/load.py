@@ -15,7 +15,7 @@ from sqlalchemy import select, update
 
 from app.demo import data
 from app.domain import allocation, schedule
-from app.domain.contracts import monthly_rent
+from app.domain.contracts import keep_end_in_force, monthly_rent
 from app.domain.enums import (
     ACTIVE_CONTRACT,
     ActStatus,
@@ -266,6 +266,7 @@ def _schedules(session, today, contracts):
     for contract in terminated:
         contract.status = ContractStatus.SIGNED.value
     for contract in contracts:
+        keep_end_in_force(contract)
         schedule.rebuild(session, contract, today)
     billed = [c.id for c in contracts if c.status in ACTIVE_CONTRACT]
     schedule.issue_due(session, billed, today)

@@ -12,20 +12,13 @@ from sqlalchemy import inspect, select
 
 from app import bulk
 
-from app.domain.enums import N_, Direction, InvoiceStatus, PaymentState
+from app.domain.enums import N_, Direction, InvoiceStatus
 from app.errors import DomainError, ValidationFailed
 from app.models import Allocation, Invoice, Payment
 from app.timeutil import utcnow
+from app.vocabulary.amounts import payment_state  # noqa: F401  (callers name it here)
 
 ZERO = Decimal("0.00")
-
-
-def payment_state(amount, paid):
-    if paid is None or paid <= 0:
-        return PaymentState.UNPAID.value
-    if paid >= amount:
-        return PaymentState.PAID.value
-    return PaymentState.PARTLY.value
 
 
 def _locked(session, model, pk):

@@ -55,8 +55,8 @@ def _contract_without_original(today):
 
 
 def _contract_not_registered(today):
-    # The SQL twin of app.domain.contracts.registration_required: end - start + 1 > 364.
-    required = days_between(Contract.start_date, Contract.end_date) + 1 > 364
+    # The SQL twin of app.domain.contracts.registration_required: end in force - start + 1 > 364.
+    required = days_between(Contract.start_date, Contract.end_in_force) + 1 > 364
     return Contract.status.in_(ACTIVE_CONTRACT) & (Contract.status != ContractStatus.REGISTERED.value) & required
 
 

@@ -1,26 +1,11 @@
 """Contract rules used everywhere: the monthly rent in force, status changes and their history."""
 from datetime import timedelta
-from decimal import ROUND_HALF_UP, Decimal
 
 from sqlalchemy import inspect
 
-from app.domain.enums import ACTIVE_CONTRACT, INACTIVE_CONTRACT, ContractStatus
+from app.domain.enums import ACTIVE_CONTRACT, ContractStatus
 from app.models import ContractStatusChange
-
-KOPECK = Decimal("0.01")
-
-
-def rooms_monthly_rent(rooms):
-    """Sum of area × yearly rate ÷ 12 over (area, rate) pairs, in kopecks."""
-    total = sum((Decimal(area) * Decimal(rate) for area, rate in rooms), Decimal("0"))
-    return (total / 12).quantize(KOPECK, rounding=ROUND_HALF_UP)
-
-
-def monthly_rent(contract):
-    """The contract's own monthly rent when set, else derived from its rooms."""
-    if contract.monthly_rent is not None:
-        return contract.monthly_rent
-    return rooms_monthly_rent((r.area, r.rate) for r in contract.rooms)
+from app.vocabulary.amounts import monthly_rent, rooms_monthly_rent  # noqa: F401  (the rent rules live below the models)
 
 
 def agreements_in_order(contract):
@@ -39,6 +24,11 @@ def rent_changes(contract):
     return changes
 
 
+def last_day_before(agreement):
+    """The last day of a contract that `agreement` terminates early: the day before it starts."""
+    return agreement.start_date - timedelta(days=1)
+
+
 def end_in_force(contract):
     """The last day of the term after the agreements (None: open-ended). Early termination
     ends the contract the day before the agreement's start date."""
@@ -47,8 +37,13 @@ def end_in_force(contract):
         if agreement.new_end_date is not None:
             end = agreement.new_end_date
         if agreement.terminates:
-            end = agreement.start_date - timedelta(days=1)
+            end = last_day_before(agreement)
     return end
+
+
+def keep_end_in_force(contract):
+    """Store the end in force on the contract (`Contract.end_in_force`, which the SQL rules read)."""
+    contract.end_in_force = end_in_force(contract)
 
 
 def room_ids_in_force(contract, on):
@@ -69,10 +64,6 @@ def in_force_on(contract, on):
 
 def is_active(status):
     return status in ACTIVE_CONTRACT
-
-
-def is_inactive(status):
-    return status in INACTIVE_CONTRACT
 
 
 def registration_required(start, end):

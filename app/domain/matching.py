@@ -42,11 +42,6 @@ def kpp_agrees(kpp, party_kpp):
     return not kpp or not party_kpp or kpp == party_kpp
 
 
-def same_party(inn, kpp, party_inn, party_kpp):
-    """Matched by INN, and by KPP where both sides have one."""
-    return bool(inn) and inn == party_inn and kpp_agrees(kpp, party_kpp)
-
-
 def number_named(number, purpose):
     """Does the purpose name the invoice number? As a whole token («А-57», also «А57», «А 57»), or its
     digits right after «№»/«N» («счёт № 57» for А-57); «157» and «2057» do not name 57."""

@@ -1,13 +1,8 @@
 """VAT arithmetic: what a net monthly rent becomes on a document under a VAT mode."""
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from app.domain.enums import VatMode
-
-KOPECK = Decimal("0.01")
-
-
-def kopecks(value):
-    return Decimal(value).quantize(KOPECK, rounding=ROUND_HALF_UP)
+from app.vocabulary.amounts import kopecks
 
 
 def with_vat(amount, mode, rate):

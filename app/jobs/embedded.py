@@ -1,18 +1,17 @@
 """The embedded mode (no REDIS_URL): `python run.py` runs the nightly job in a daemon thread
 of the web process, once at start-up and then at every 00:00 UTC, and the outbox sender in
-another, every minute and at once when a commit wrote messages (`wake_sender`). This is sane
+another, every minute and at once when a commit wrote messages (app.jobs.outbox.delivery_asked). This is sane
 for a single process only; the job itself catches up any day missed while nothing ran."""
 import logging
 import threading
 from datetime import datetime, time, timedelta, timezone
 
 from app.jobs.nightly import run_nightly
-from app.jobs.outbox import send_outbox
+from app.jobs.outbox import delivery_asked, send_outbox
 from app.timeutil import utcnow
 
 WAKE_SECONDS = 60  # check the clock at least this often (sleeping hosts, clock changes)
 SEND_SECONDS = 60  # the outbox sender's round, as rq cron's in the Redis mode
-_wake_sender = threading.Event()
 
 
 def next_midnight(now):
@@ -56,16 +55,12 @@ def start(app, stop=None, clock=utcnow):
     return thread
 
 
-def wake_sender():
-    _wake_sender.set()
-
-
 def _send_loop(app, stop):
     while not stop.is_set():
-        _wake_sender.clear()
+        delivery_asked.clear()
         _run(app, send_outbox)
         for _ in range(SEND_SECONDS):
-            if stop.is_set() or _wake_sender.wait(1):
+            if stop.is_set() or delivery_asked.wait(1):
                 break
 
 

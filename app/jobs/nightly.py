@@ -6,9 +6,8 @@ reported and the next one still runs. Everything is idempotent and catches up: a
 missed is covered by the next run, which issues whatever is due up to its day.
 """
 import logging
-from datetime import date
 
-from app.domain import schedule
+from app.domain import dates, schedule
 from app.extensions import db
 from app.models import Contract
 from app.jobs import with_app_context
@@ -81,4 +80,4 @@ def nightly(session, day):
 @with_app_context
 def run_nightly(on=None):
     """The job RQ's cron enqueues: `on` is an ISO date (default: today in UTC)."""
-    return nightly(db.session, date.fromisoformat(on) if on else today())
+    return nightly(db.session, dates.iso_date(on, "on") if on else today())

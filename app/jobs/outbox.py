@@ -3,6 +3,7 @@ rq cron, and enqueued at once after a commit that wrote messages); without Redis
 sender thread does the same. Retries of failed messages follow their back-off in the outbox
 (app.notify.sender); RQ retries the job itself when it fails as a whole (e.g. no database)."""
 import logging
+import threading
 
 from flask import current_app
 from redis import Redis
@@ -15,6 +16,7 @@ from app.notify import sender
 
 log = logging.getLogger(__name__)
 JOB_RETRY = Retry(max=3, interval=[10, 60, 300])
+delivery_asked = threading.Event()  # set without Redis; the embedded sender (app.jobs.embedded) waits on it
 
 
 @with_app_context
@@ -26,9 +28,7 @@ def request_delivery():
     """Deliver soon: enqueue the job when there is Redis, else wake the embedded sender."""
     url = current_app.config.get("REDIS_URL")
     if not url:
-        from app.jobs import embedded
-
-        embedded.wake_sender()
+        delivery_asked.set()
         return
     try:
         Queue(QUEUE, connection=Redis.from_url(url)).enqueue(send_outbox, retry=JOB_RETRY, job_timeout=1800)

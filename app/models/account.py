@@ -6,7 +6,7 @@ from typing import Optional
 from sqlalchemy import Date, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.domain.enums import TariffPeriod
+from app.vocabulary.enums import TariffPeriod
 from app.models.base import Model, Timestamps, enum_check, enum_column, money_column, non_negative
 
 

@@ -20,13 +20,19 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.domain.enums import BillingPeriod, ContractStatus, InvoicedPeriod, VatMode
+from app.vocabulary.enums import BillingPeriod, ContractStatus, InvoicedPeriod, VatMode
 from app.models.base import AREA, MONEY, RATE, Model, Timestamps, enum_check, enum_column, non_negative
 from app.timeutil import utcnow
+from app.vocabulary.amounts import monthly_rent
 
 
 def new_link_key():
     return secrets.token_urlsafe(16)
+
+
+def own_end_date(context):
+    """A new contract's end in force, until an agreement moves it: its own end date."""
+    return context.get_current_parameters().get("end_date")
 
 
 contract_contact = Table(
@@ -64,6 +70,9 @@ class Contract(Timestamps, Model):
     status: Mapped[str] = enum_column(ContractStatus, default=ContractStatus.DRAFT.value)
     start_date: Mapped[dt.date] = mapped_column(Date, nullable=False)
     end_date: Mapped[Optional[dt.date]] = mapped_column(Date)
+    # The last day after the agreements (app.domain.contracts.end_in_force), stored for the SQL
+    # rules (registration required); kept by the save hooks (app.rescheduling) and the demo data.
+    end_in_force: Mapped[Optional[dt.date]] = mapped_column(Date, default=own_end_date)
     has_original: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
     notify_days_before_end: Mapped[int] = mapped_column(Integer, nullable=False, default=30)
     autosend_documents: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
@@ -103,8 +112,6 @@ class Contract(Timestamps, Model):
     @property
     def rent(self):
         """The monthly rent in force by the contract's own terms (see app.domain.contracts)."""
-        from app.domain.contracts import monthly_rent
-
         return monthly_rent(self)
 
 

@@ -7,8 +7,9 @@ from typing import Optional
 from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
-from app.domain.enums import ActStatus, DocumentKind, InvoiceStatus, VatInvoiceStatus
+from app.vocabulary.enums import ActStatus, DocumentKind, InvoiceStatus, VatInvoiceStatus
 from app.models.base import MONEY, Model, Timestamps, enum_check, enum_column, money_column, non_negative, partial_index
+from app.vocabulary.amounts import payment_state
 
 
 class DocumentColumns(Timestamps):
@@ -81,8 +82,6 @@ class Invoice(DocumentColumns, Model):
 
     @property
     def payment_state(self):
-        from app.domain.allocation import payment_state
-
         return payment_state(self.amount, self.paid_amount)
 
 

@@ -7,7 +7,7 @@ from typing import Optional
 from sqlalchemy import Boolean, CheckConstraint, Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.domain.enums import Direction, PaymentSource
+from app.vocabulary.enums import Direction, PaymentSource
 from app.models.base import MONEY, Model, Timestamps, enum_check, enum_column, money_column, non_negative, partial_index
 from app.timeutil import utcnow
 

@@ -5,7 +5,7 @@ from typing import Optional
 from sqlalchemy import Date, DateTime, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.domain.enums import OutboxStatus
+from app.vocabulary.enums import OutboxStatus
 from app.models.base import Model, enum_check, enum_column
 from app.timeutil import utcnow
 

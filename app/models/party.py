@@ -5,7 +5,7 @@ from typing import Optional
 from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.domain.enums import PartyKind
+from app.vocabulary.enums import PartyKind
 from app.models.base import RATE, Model, Timestamps, enum_check, enum_column
 
 HAS_INN = "inn IS NOT NULL AND inn <> ''"

@@ -6,7 +6,7 @@ from flask_appbuilder.models.mixins import ImageColumn
 from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.domain.enums import FeedMode, RoomKind
+from app.vocabulary.enums import FeedMode, RoomKind
 from app.models.base import AREA, MONEY, Model, enum_check, enum_column, non_negative
 
 

@@ -10,9 +10,10 @@
 """
 
 
-def init_app(app):
+def init_app(app, request_delivery):
+    """Install the hooks; `request_delivery()` is called after a commit that wrote messages
+    (create_app passes app.jobs.outbox.request_delivery: notify never imports the jobs)."""
     from app.extensions import db
-    from app.jobs.outbox import request_delivery
     from app.notify import hooks
 
     hooks.install(db.session, request_delivery)

@@ -9,13 +9,13 @@ card's address, so that a reply reaches only the landlord. Only `nightly_step` c
 import hashlib
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import timedelta
 
 from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from app.domain import reminders
+from app.domain.contracts import last_day_before
 from app.domain.enums import N_, NotifyEvent
 from app.domain.words import format_amount
 from app.errors import DomainError
@@ -58,7 +58,7 @@ def _agreement_changes(agreement):
     if agreement.new_end_date is not None:
         changes.append(f"договор действует по {agreement.new_end_date:%d.%m.%Y}")
     if agreement.terminates:
-        last = agreement.start_date - timedelta(days=1)
+        last = last_day_before(agreement)
         changes.append(f"договор расторгается, последний день аренды — {last:%d.%m.%Y}")
     return changes
 

@@ -5,7 +5,6 @@ import re
 
 from flask import abort, g, jsonify, request, url_for
 from flask_appbuilder import ModelView, expose, has_access
-from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_babel import gettext
 from markupsafe import Markup, escape
 from sqlalchemy import String, cast, or_, select
@@ -207,7 +206,3 @@ class ArendaModelView(ModelView):
 
     def pre_update(self, item):
         self.check(item)
-
-
-def datamodel(model):
-    return SQLAInterface(model)

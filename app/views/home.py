@@ -7,7 +7,7 @@ from flask_appbuilder import IndexView, expose
 from flask_babel import gettext
 
 from app.domain import attention
-from app.permissions import CAN_READ
+from app.permissions import readable_kinds
 from app.timeutil import today
 from app.views.attention import AttentionMixin, list_url
 
@@ -32,8 +32,8 @@ class HomeView(IndexView):
         return self.render_template(self.index_template, appbuilder=self.appbuilder, panels=self._panels())
 
     def _panels(self):
-        lists = {attention.kind_of(view.datamodel.obj): view for view in self._readable_lists()}
-        kinds = [kind for kind in attention.KINDS if kind in lists]
+        lists = {attention.kind_of(view.datamodel.obj): view for view in self._attention_lists()}
+        kinds = [kind for kind in readable_kinds(self.appbuilder.sm, attention.KINDS) if kind in lists]
         counts = attention.counts(self.appbuilder.session, today(), kinds)
         return [
             Panel(
@@ -48,8 +48,5 @@ class HomeView(IndexView):
             for kind in kinds
         ]
 
-    def _readable_lists(self):
-        sm = self.appbuilder.sm
-        for view in self.appbuilder.baseviews:
-            if isinstance(view, AttentionMixin) and sm.has_access(CAN_READ, view.class_permission_name):
-                yield view
+    def _attention_lists(self):
+        return [view for view in self.appbuilder.baseviews if isinstance(view, AttentionMixin)]

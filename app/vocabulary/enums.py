@@ -1,0 +1,167 @@
+"""Status and kind values with their Russian labels: the one place that names them.
+
+Each enum's values are what the database stores (CHECK constraints are built from
+them); `label()` gives the Russian text shown to users. `N_` marks labels for the
+translation catalog without importing Flask.
+"""
+from enum import Enum
+
+
+def N_(text):
+    """Mark a string for extraction into the translation catalog."""
+    return text
+
+
+class Labelled(str, Enum):
+    """A string enum whose members carry a Russian label."""
+
+    def __new__(cls, value, label):
+        member = str.__new__(cls, value)
+        member._value_ = value
+        member.label = label
+        return member
+
+    def __str__(self):
+        return self.value
+
+    @classmethod
+    def values(cls):
+        return [m.value for m in cls]
+
+    @classmethod
+    def choices(cls):
+        return [(m.value, m.label) for m in cls]
+
+    @classmethod
+    def label_of(cls, value):
+        try:
+            return cls(value).label
+        except ValueError:
+            return value or ""
+
+
+class PartyKind(Labelled):
+    LEGAL = "legal", N_("Юридическое лицо")
+    SOLE = "sole", N_("Индивидуальный предприниматель")
+    PERSON = "person", N_("Физическое лицо")
+
+
+class RoomKind(Labelled):
+    OFFICE = "office", N_("Офис")
+    WAREHOUSE = "warehouse", N_("Склад")
+    RETAIL = "retail", N_("Торговое")
+    PRODUCTION = "production", N_("Производство")
+    FREE_PURPOSE = "free_purpose", N_("Свободное назначение")
+    SERVICE = "service", N_("Служебное")
+
+
+class FeedMode(Labelled):
+    PER_ROOM = "per_room", N_("Каждое помещение отдельно")
+    SINGLE = "single", N_("Этаж одним объявлением")
+
+
+class ContractStatus(Labelled):
+    DRAFT = "draft", N_("Черновик")
+    BOOKED = "booked", N_("Забронировано")
+    ON_SIGNING = "on_signing", N_("На подписании")
+    SIGNED = "signed", N_("Подписан")
+    REGISTERED = "registered", N_("Зарегистрирован")
+    CANCELLED = "cancelled", N_("Отменён")
+    TERMINATED = "terminated", N_("Расторгнут")
+
+
+ACTIVE_CONTRACT = (ContractStatus.SIGNED.value, ContractStatus.REGISTERED.value)
+INACTIVE_CONTRACT = (
+    ContractStatus.DRAFT.value,
+    ContractStatus.BOOKED.value,
+    ContractStatus.ON_SIGNING.value,
+)
+
+
+class VatMode(Labelled):
+    NONE = "none", N_("Без НДС")
+    INCLUDED = "included", N_("НДС в сумме")
+    ON_TOP = "on_top", N_("НДС сверху")
+
+
+class BillingPeriod(Labelled):
+    CALENDAR_MONTH = "calendar_month", N_("Календарный месяц")
+    FROM_START = "from_start", N_("Месяц от даты начала")
+
+
+class InvoicedPeriod(Labelled):
+    PREVIOUS = "previous", N_("Прошлый период (по факту)")
+    CURRENT = "current", N_("Текущий период")
+    NEXT = "next", N_("Следующий период (аванс)")
+
+
+class InvoiceStatus(Labelled):
+    PLANNED = "planned", N_("Запланирован")
+    ISSUED = "issued", N_("Выставлен")
+    CANCELLED = "cancelled", N_("Отменён")
+
+
+class ActStatus(Labelled):
+    PLANNED = "planned", N_("Запланирован")
+    ON_SIGNING = "on_signing", N_("На подписании")
+    SIGNED = "signed", N_("Подписан")
+    CANCELLED = "cancelled", N_("Отменён")
+
+
+class VatInvoiceStatus(Labelled):
+    ISSUED = "issued", N_("Выставлен")
+    CANCELLED = "cancelled", N_("Отменён")
+
+
+class DocumentKind(Labelled):
+    """What a document bills: the schedule's rent, a one-off deposit, or a manual charge."""
+
+    RENT = "rent", N_("Аренда")
+    DEPOSIT = "deposit", N_("Обеспечительный платёж")
+    OTHER = "other", N_("Прочее")
+
+
+class PaymentState(Labelled):
+    UNPAID = "unpaid", N_("Не оплачен")
+    PARTLY = "partly", N_("Оплачен частично")
+    PAID = "paid", N_("Оплачен")
+
+
+class Direction(Labelled):
+    INCOMING = "incoming", N_("Поступление")
+    OUTGOING = "outgoing", N_("Списание")
+
+
+class PaymentSource(Labelled):
+    BANK_STATEMENT = "bank_statement", N_("Банковская выписка")
+    V8_XML = "v8_xml", N_("1С XML")
+    CASH = "cash", N_("Касса")
+    MANUAL = "manual", N_("Вручную")
+
+
+class TariffPeriod(Labelled):
+    MONTHLY = "monthly", N_("Помесячно")
+    YEARLY = "yearly", N_("Годовая оплата")
+
+
+class OutboxStatus(Labelled):
+    PENDING = "pending", N_("Ожидает отправки")
+    SENT = "sent", N_("Отправлено")
+    FAILED = "failed", N_("Ошибка, повтор")
+    DEAD = "dead", N_("Не доставлено")
+
+
+class NotifyEvent(Labelled):
+    """The notification events of SPEC §1.8 (the outbox's `event` column)."""
+
+    AGREEMENT_STARTS = "agreement_starts", N_("Вступает в силу доп. соглашение")
+    CONTRACT_ENDS = "contract_ends", N_("Заканчивается договор")
+    DOCUMENTS_ISSUED = "documents_issued", N_("Выставлены документы: сводка менеджеру")
+    DOCUMENTS_SENT = "documents_sent", N_("Документы заказчику")
+    EXPORT_1C = "export_1c", N_("Выгрузка в 1С")
+    SITE_INQUIRY = "site_inquiry", N_("Заявка с сайта")
+    STAFF_CREATED = "staff_created", N_("Сотрудник добавлен")
+    STAFF_CHANGED = "staff_changed", N_("Сотрудник изменён")
+    STAFF_DELETED = "staff_deleted", N_("Сотрудник удалён")
+    TARIFF_CHANGED = "tariff_changed", N_("Тариф изменён")
+    TARIFF_ENDS = "tariff_ends", N_("Заканчивается оплаченный период тарифа")
