@@ -20,7 +20,7 @@ from sqlalchemy import inspect
 from app import timeutil
 from app.domain import login_throttle
 from app.permissions import ROLES
-from app.views.staff import StaffRoleView, StaffView
+from app.views.staff import StaffGroupView, StaffRoleView, StaffView
 
 INVALID_LOGIN = "Неверный логин или пароль"
 REFUSED = "arenda.login_refused"  # request.environ: (message, seconds to wait) of a throttled attempt
@@ -54,6 +54,7 @@ class ArendaSecurityApi(SecurityApi):
 class ArendaSecurityManager(SecurityManager):
     userdbmodelview = StaffView
     rolemodelview = StaffRoleView
+    groupmodelview = StaffGroupView
     authdbview = ArendaAuthDBView
     security_api = ArendaSecurityApi
 

@@ -117,3 +117,11 @@ def test_cli_prints_no_filter_warnings(tmp_path):
                             capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
     assert "Filter type not supported" not in result.stdout + result.stderr
+
+
+def test_groups_page_is_russian_and_hands_out_no_roles(client, session, login_as):
+    login_as(ROLE_OWNER)
+    listing = client.get("/groups/list/")
+    assert listing.status_code == 200 and "Группы" in listing.text and "List Groups" not in listing.text
+    assert client.get("/groups/add").status_code == 404  # no group can carry a role to anyone
+    assert client.post("/groups/add", data={"name": "admins", "roles": "1"}).status_code in (404, 405)

@@ -4,7 +4,7 @@ from flask_babel import lazy_gettext as _
 from app.views import contracts, documents, money, money_import, parties, property, settings
 
 # Flask-AppBuilder's own menu items, relabelled for the domain (msgids kept for the catalog).
-STAFF_LABELS = (_("Security"), _("List Users"), _("List Roles"))
+STAFF_LABELS = (_("Security"), _("List Users"), _("List Roles"), _("List Groups"))
 
 
 def register(appbuilder):

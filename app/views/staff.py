@@ -2,11 +2,12 @@
 
 Staff are managed here only (the REST security API keeps login and refresh alone). Roles are
 built-in (app.permissions), so their page is a read-only list of names; a staff member's card
-shows the role names in Russian, never a permission regex.
+shows the role names in Russian, never a permission regex. Groups are not used: their page only
+lists any there are, so no role can be handed out through one.
 """
 from flask import flash, redirect
 from flask_appbuilder.actions import action
-from flask_appbuilder.security.views import RoleModelView, UserDBModelView
+from flask_appbuilder.security.views import RoleModelView, UserDBModelView, UserGroupModelView
 from flask_appbuilder.widgets import ListWidget, ShowWidget
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _
@@ -116,3 +117,15 @@ class StaffRoleView(RoleModelView):
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
         self.actions.pop("copyrole", None)
+
+
+class StaffGroupView(UserGroupModelView):
+    """FAB's groups, read-only: roles are given to each staff member on their own card."""
+
+    list_title = show_title = _("Группы")
+    exclude_route_methods = {"add", "edit", "delete", "action", "action_post"}
+    label_columns = {"name": _("Группа"), "label": _("Название"), "description": _("Описание"), "users": _("Сотрудники"),
+                     "roles": _("Роли")}
+    list_columns = ["name", "label", "roles"]
+    show_columns = ["name", "label", "description", "users", "roles"]
+    formatters_columns = {"roles": role_list}
