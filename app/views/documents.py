@@ -14,7 +14,7 @@ from wtforms import SelectField
 from wtforms.validators import ValidationError
 
 from app import permissions as P
-from app.domain import documents, schedule
+from app.domain import documents, issuing, schedule
 from app.domain.documents import take_parties_from_contract
 from app.domain.enums import ActStatus, DocumentKind, InvoiceStatus, PaymentState, VatInvoiceStatus
 from app.errors import DomainError
@@ -88,13 +88,12 @@ def buttons_for(document):
     def change(name, label, style, icon, confirm=None):
         return Button(label, url_for(f"{view}.{name}", pk=document.id), True, style, icon, confirm)
 
-    doc = schedule.doc_of(document)
-    if document.status == schedule.PLANNED[doc]:
+    if issuing.is_planned(document):
         label = gettext("На подписание") if isinstance(document, Act) else gettext("Выставить")
         buttons.append(change("issue", label, "primary", "fa-paper-plane"))
     if isinstance(document, Act) and document.status == ActStatus.ON_SIGNING.value:
         buttons.append(change("sign", gettext("Подписан"), "success", "fa-check"))
-    if document.status != schedule.CANCELLED[doc]:
+    if not issuing.is_cancelled(document):
         buttons.append(change("cancel", gettext("Отменить"), "danger", "fa-ban", gettext("Отменить документ?")))
     if isinstance(document, Act) and document.vat_invoice is not None and may(P.CAN_READ, P.RESOURCE_VAT_INVOICE):
         buttons.append(Button(gettext("Счёт-фактура"), url_for("VatInvoiceView.pdf", pk=document.vat_invoice.id)))
