@@ -1,7 +1,7 @@
 """Accounting history cannot be deleted (SPEC §1.5): what an issued or cancelled document, an
 allocated payment, a contract with issued documents, a counterparty with contracts or
 documents, and a bank account with operations hold. `why_kept()` says why an object cannot be
-deleted, or None; the admin and REST delete hooks (app.keeping) both ask it.
+deleted, or None; the admin and REST delete hooks (app.hooks.history) both ask it.
 
 What counts as issued is app.domain.issuing (`is_issued`, `is_planned`): a planned
 document is no history (the schedule's own plans are refused elsewhere, because the rebuild

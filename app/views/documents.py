@@ -19,15 +19,15 @@ from app.domain.documents import take_parties_from_contract
 from app.domain.enums import ActStatus, DocumentKind, InvoiceStatus, PaymentState, VatInvoiceStatus
 from app.errors import DomainError
 from app.exports import pdf
+from app.hooks.history import KeepsHistory
+from app.hooks.rescheduling import SavesDocument
 from app.models import Act, ActLine, Invoice, InvoiceLine, VatInvoice
-from app.keeping import KeepsHistory
-from app.rescheduling import SavesDocument
 from app.timeutil import today
 from app.views.attention import AttentionMixin
 from app.views.base import ArendaModelView, compressed_permissions
 from app.views.formatters import date_ru, enum_choices, enum_label, money
-from app.views.widgets import DocumentCardWidget
 from app.views.money import InvoiceAllocationView
+from app.views.widgets import DocumentCardWidget
 
 _DATES = {name: date_ru for name in ("date", "period_start", "period_end", "planned_date", "due_date")}
 _SUMS = {name: money for name in ("amount", "vat_amount", "paid_amount")}

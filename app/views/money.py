@@ -7,9 +7,9 @@ from flask_babel import lazy_gettext as _
 from wtforms import SelectField
 
 from app import permissions as P
-from app.allocating import KeepsPaidSums
 from app.domain.enums import Direction, PaymentSource
-from app.keeping import KeepsHistory
+from app.hooks.history import KeepsHistory
+from app.hooks.paid_sums import KeepsPaidSums
 from app.models import Allocation, Payment
 from app.views.attention import AttentionMixin
 from app.views.base import ArendaModelView, compressed_permissions

@@ -20,7 +20,8 @@ from app.extensions import db
 from app.imports import loader
 from app.models import Allocation, ImportBatch, Invoice, Payment
 from app.timeutil import today
-from app.views.base import compressed_permissions, current_user_id
+from app.hooks.actor import current_user_id
+from app.views.base import compressed_permissions
 from app.views.formatters import date_ru, enum_label, money
 
 FORMAT_CHOICES = [("auto", _("Определить автоматически")), (loader.CLIENT_BANK, _("Выписка 1С (1CClientBankExchange)")),
