@@ -17,7 +17,7 @@ from fakeredis import FakeStrictRedis
 from rq import Queue
 from sqlalchemy import func, select
 
-from app.domain import schedule
+from app.domain import billing, issuing, schedule
 from app.domain.enums import InvoiceStatus
 from app.jobs import embedded, nightly
 from app.jobs.nightly import run_nightly
@@ -67,7 +67,7 @@ def test_a_failing_contract_is_reported_and_the_others_are_issued(session, monke
     unlucky = billed_contract(session, number="UNLUCKY", executor=bad_executor).id
     bad_executor_id = bad_executor.id
     session.commit()
-    real_lines, real_take = schedule.lines_for, schedule.numbering.take
+    real_lines, real_take = billing.lines_for, issuing.numbering.take
 
     def lines_for(contract, *args, **kwargs):
         if contract.number == "BROKEN":
@@ -79,8 +79,8 @@ def test_a_failing_contract_is_reported_and_the_others_are_issued(session, monke
             raise RuntimeError("счётчик недоступен")
         return real_take(session_, executor_id, kind, count)
 
-    monkeypatch.setattr(schedule, "lines_for", lines_for)
-    monkeypatch.setattr(schedule.numbering, "take", take)
+    monkeypatch.setattr(billing, "lines_for", lines_for)
+    monkeypatch.setattr(issuing.numbering, "take", take)
     issued = run_nightly("2020-01-31")["issued"]
     assert {f["contract_id"]: f["error"] for f in issued["failed"]} == {
         broken: "в условиях договора ошибка", unlucky: "счётчик недоступен",

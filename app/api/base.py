@@ -1,6 +1,6 @@
 """The shared REST resource: compressed read/write permissions and the domain's field rules
 (the same as the forms'), answered as 422 with every message by field; a delete of accounting
-history (app.keeping) is a conflict, 409."""
+history (app.hooks.history) is a conflict, 409. The save hooks themselves are app.hooks."""
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
@@ -18,6 +18,7 @@ from werkzeug.exceptions import HTTPException
 from app.domain import uniqueness, validation
 from app.domain.enums import N_
 from app.errors import DomainError, HistoryKept, ValidationFailed
+from app.hooks.checks import ChecksFields
 from app.permissions import CAN_READ, CAN_WRITE
 
 READ, WRITE = CAN_READ.removeprefix("can_"), CAN_WRITE.removeprefix("can_")
@@ -77,8 +78,9 @@ class ArendaInterface(SQLAInterface):
             raise
 
 
-class ArendaApi(ModelRestApi):
+class ArendaApi(ChecksFields, ModelRestApi):
     entity = None  # key of app.domain.validation.RULES
+    door = "api"  # the source of the history rows this door writes (app.hooks.status_history)
     base_permissions = [CAN_READ, CAN_WRITE]
     method_permission_name = {"get": READ, "get_list": READ, "info": READ, "post": WRITE, "put": WRITE, "delete": WRITE}
     allow_browser_login = False  # integrations authenticate by JWT only; no cookie sessions, no CSRF surface
@@ -104,16 +106,10 @@ class ArendaApi(ModelRestApi):
             for field, clash in uniqueness.clashes(self.datamodel.session, self.entity, item, item.id).items()
         }
 
-    def pre_add(self, item):
-        self.check(item)
-
-    def pre_update(self, item):
-        self.check(item)
-
     def _refused(self, error):
         self.datamodel.session.rollback()
         if isinstance(error, HistoryKept):
-            return self.response(409, message=str(error))  # already translated by app.keeping
+            return self.response(409, message=str(error))  # already translated by app.hooks.history
         if isinstance(error, ValidationFailed):
             return self.response_422(message={f: [gettext(m) for m in msgs] for f, msgs in error.errors.items()})
         return self.response_422(message=gettext(str(error)))

@@ -7,10 +7,12 @@ from marshmallow import ValidationError, fields
 
 from app import permissions as P
 from app.api.attention import AttentionApi
-from app.allocating import KeepsPaidSums
 from app.api.base import ArendaApi, answer_http_errors_in_json
-from app.domain.contracts import record_status_change
 from app.domain.documents import take_parties_from_contract
+from app.hooks.history import KeepsHistory
+from app.hooks.paid_sums import KeepsPaidSums
+from app.hooks.rescheduling import ReschedulesContract, SavesDocument
+from app.hooks.status_history import RecordsStatusChange
 from app.models import (
     Act,
     Agreement,
@@ -26,8 +28,6 @@ from app.models import (
     Room,
     Section,
 )
-from app.keeping import KeepsHistory
-from app.rescheduling import ReschedulesContract, SavesDocument
 
 
 class CounterpartyApi(KeepsHistory, ArendaApi):
@@ -129,7 +129,7 @@ class ContractRoomsField(fields.Field):
         return rows
 
 
-class ContractApi(KeepsHistory, ReschedulesContract, ArendaApi):
+class ContractApi(KeepsHistory, RecordsStatusChange, ReschedulesContract, ArendaApi):
     resource_name = "contract"
     datamodel = SQLAInterface(Contract)
     class_permission_name = P.RESOURCE_CONTRACT
@@ -155,10 +155,6 @@ class ContractApi(KeepsHistory, ReschedulesContract, ArendaApi):
 
     def contract_of(self, item):
         return item
-
-    def reschedule(self, item):
-        record_status_change(self.datamodel.session, item, source="api")  # before the rebuild flushes
-        super().reschedule(item)
 
 
 class AgreementApi(ReschedulesContract, ArendaApi):

@@ -13,7 +13,7 @@ from decimal import Decimal
 from sqlalchemy import func, insert, select, text
 
 from app.demo import data
-from app.domain import numbering, schedule
+from app.domain import issuing, numbering, schedule
 from app.domain.enums import (
     ACTIVE_CONTRACT,
     ActStatus,
@@ -121,13 +121,15 @@ def generate(session, contracts, today, seed=1, all_active=False):
     now = today
     run = session.scalar(select(func.count(Building.id))) + 1
     executors = []
-    for n, prefix in enumerate(("Г-", "Д-")):
+    vat_invoices_by = {}
+    for n, (prefix, vat_invoices) in enumerate((("Г-", True), ("Д-", False))):  # the second issues no VAT invoices
         executor_id = ids.take(Counterparty)
         inn = data.numbered_org_inn(executor_id)  # ids are new each run: so are the INNs
         executors.append((executor_id, prefix, inn))
+        vat_invoices_by[executor_id] = Counterparty(vat_invoices_enabled=vat_invoices)
         out.add(Counterparty, dict(id=executor_id, kind=PartyKind.LEGAL.value, name=f"ООО «Генератор {run}-{n + 1}»", inn=inn,
                                    kpp="770101001", is_executor=True, is_customer=False, doc_prefix=f"{run}{prefix}",
-                                   default_vat_rate=Decimal("0.2"), vat_invoices_enabled=True, created_at=now, updated_at=now))
+                                   default_vat_rate=Decimal("0.2"), vat_invoices_enabled=vat_invoices, created_at=now, updated_at=now))
     customers = []
     for i in range(max(1, contracts // 2)):
         customer_id = ids.take(Counterparty)
@@ -181,7 +183,7 @@ def generate(session, contracts, today, seed=1, all_active=False):
                 continue
             due = schedule.due_date(terms, draft.planned_date) if draft.doc == schedule.INVOICE else None
             paid = due is not None and draft.planned_date <= today and due < today and rng.random() > 0.1
-            document_id = _document(out, ids, terms, contract, draft, today, numbers, totals, paid)
+            document_id = _document(out, ids, terms, contract, vat_invoices_by[executor_id], draft, today, numbers, totals, paid)
             if paid:
                 _payment(out, ids, run, document_id, draft.amount, due, customer_inn, executor_inn)
                 totals["payments"] += 1
@@ -203,9 +205,10 @@ class _Numbers:
         return numbering.format_number(f"{self.run}{self.prefixes[executor_id]}", self.last[(executor_id, kind)])
 
 
-def _document(out, ids, terms, contract, draft, today, numbers, totals, paid=False):
+def _document(out, ids, terms, contract, executor, draft, today, numbers, totals, paid=False):
     """One scheduled document with its lines: issued (on its planned date) when due, else planned;
-    a paid invoice carries its paid sum (the allocation is written beside it)."""
+    a paid invoice carries its paid sum (the allocation is written beside it); an issued act gets its
+    VAT invoice by issuing's rule (app.domain.issuing.gets_vat_invoice)."""
     doc = draft.doc
     model, line_model, parent = (Invoice, InvoiceLine, "invoice_id") if doc == schedule.INVOICE else (Act, ActLine, "act_id")
     document_id = ids.take(model)
@@ -227,10 +230,10 @@ def _document(out, ids, terms, contract, draft, today, numbers, totals, paid=Fal
     out.add(model, row)
     for position, line in enumerate(draft.lines, 1):
         out.add(line_model, dict(vars(line), id=ids.take(line_model), position=position, **{parent: document_id}))
-    if issued and doc == schedule.ACT:
-        out.add(VatInvoice, dict(id=ids.take(VatInvoice), act_id=document_id, executor_id=row["executor_id"], customer_id=row["customer_id"],
-                                 number=row["number"], date=row["date"], amount=row["amount"], vat_amount=row["vat_amount"],
-                                 status="issued", created_at=today, updated_at=today))
+    if issued and issuing.gets_vat_invoice(doc, executor):
+        out.add(VatInvoice, dict(id=ids.take(VatInvoice), **issuing.vat_invoice_values(
+            document_id, row["executor_id"], row["customer_id"], row["number"], row["date"], row["amount"], row["vat_amount"], today,
+        )))
         totals["vat_invoices"] += 1
     return document_id
 

@@ -1,17 +1,17 @@
-"""Accounting history cannot be deleted (SPEC §1.5, issue 9): what an issued or cancelled document, an
+"""Accounting history cannot be deleted (SPEC §1.5): what an issued or cancelled document, an
 allocated payment, a contract with issued documents, a counterparty with contracts or
 documents, and a bank account with operations hold. `why_kept()` says why an object cannot be
-deleted, or None; the admin and REST delete hooks (app.keeping) both ask it.
+deleted, or None; the admin and REST delete hooks (app.hooks.history) both ask it.
 
-What counts as issued is app.domain.documents.is_issued and the schedule's statuses: a planned
+What counts as issued is app.domain.issuing (`is_issued`, `is_planned`): a planned
 document is no history (the schedule's own plans are refused elsewhere, because the rebuild
 would plan them again; a one-off plan may go)."""
 from dataclasses import dataclass, field
 
 from sqlalchemy import func, or_, select
 
-from app.domain import schedule
-from app.domain.documents import is_issued
+from app.domain import issuing
+from app.domain.issuing import is_issued
 from app.domain.enums import N_, VatInvoiceStatus
 from app.models import Act, Allocation, BankAccount, Contract, Counterparty, Invoice, Payment, VatInvoice
 
@@ -41,7 +41,7 @@ def _listed(names, total):
 
 
 def _document(session, document):
-    if document.status == schedule.PLANNED[schedule.doc_of(document)]:
+    if issuing.is_planned(document):
         return None
     params = {"number": _name(document)}
     if isinstance(document, Act):
@@ -76,17 +76,17 @@ def _payment(session, payment):
 def _held_documents(session, where):
     """Names ("счёт А-12", "акт А-12") and the count of the invoices and acts matching `where(doc, model)`."""
     names, total = [], 0
-    for doc, model in schedule.MODELS.items():
+    for doc, model in issuing.MODELS.items():
         condition = where(doc, model)
         total += session.scalar(select(func.count()).select_from(model).where(condition))
-        kind = "счёт" if doc == schedule.INVOICE else "акт"
+        kind = "счёт" if doc == issuing.INVOICE else "акт"
         names += [f"{kind} {_name(d)}" for d in session.scalars(select(model).where(condition).order_by(model.id).limit(SHOWN))]
     return names, total
 
 
 def _contract(session, contract):
     names, total = _held_documents(
-        session, lambda doc, model: (model.contract_id == contract.id) & (model.status != schedule.PLANNED[doc])
+        session, lambda doc, model: (model.contract_id == contract.id) & ~issuing.planned(doc)
     )
     if not total:
         return None

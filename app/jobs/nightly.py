@@ -7,7 +7,7 @@ missed is covered by the next run, which issues whatever is due up to its day.
 """
 import logging
 
-from app.domain import dates, schedule
+from app.domain import dates, issuing, schedule
 from app.extensions import db
 from app.models import Contract
 from app.jobs import with_app_context
@@ -31,12 +31,12 @@ def issue_documents(session, day, summary):
     """Issue every planned document dated `day` or earlier on active contracts, a batch of
     contracts per transaction; a batch that fails is retried contract by contract, so one
     contract's failure is reported and does not stop the others."""
-    issued = schedule.Issued()
-    ids = schedule.due_contract_ids(session, day)
+    issued = issuing.Issued()
+    ids = issuing.due_contract_ids(session, day)
     for n in range(0, len(ids), BATCH):
         batch = ids[n:n + BATCH]
         try:
-            issued.add(schedule.issue_due(session, batch, day))
+            issued.add(issuing.issue_due(session, batch, day))
             session.commit()
         except Exception:
             session.rollback()
@@ -49,13 +49,13 @@ def issue_documents(session, day, summary):
 
 def _issue_one(session, contract_id, day):
     try:
-        result = schedule.issue_due(session, [contract_id], day)
+        result = issuing.issue_due(session, [contract_id], day)
         session.commit()
         return result
     except Exception as error:  # reported in the summary; the other contracts go on
         session.rollback()
         log.exception("issuing for contract %s failed", contract_id)
-        return schedule.Issued(failed=[{"contract_id": contract_id, "error": str(error) or repr(error)}])
+        return issuing.Issued(failed=[{"contract_id": contract_id, "error": str(error) or repr(error)}])
 
 
 STEPS = [

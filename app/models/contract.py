@@ -71,7 +71,7 @@ class Contract(Timestamps, Model):
     start_date: Mapped[dt.date] = mapped_column(Date, nullable=False)
     end_date: Mapped[Optional[dt.date]] = mapped_column(Date)
     # The last day after the agreements (app.domain.contracts.end_in_force), stored for the SQL
-    # rules (registration required); kept by the save hooks (app.rescheduling) and the demo data.
+    # rules (registration required); kept by the save hooks (app.hooks.rescheduling) and the demo data.
     end_in_force: Mapped[Optional[dt.date]] = mapped_column(Date, default=own_end_date)
     has_original: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
     notify_days_before_end: Mapped[int] = mapped_column(Integer, nullable=False, default=30)

@@ -3,7 +3,7 @@ field rules as form validators, relation filters that search on the server, and 
 errors turned into flash messages."""
 import re
 
-from flask import abort, g, jsonify, request, url_for
+from flask import abort, jsonify, request, url_for
 from flask_appbuilder import ModelView, expose, has_access
 from flask_babel import gettext
 from markupsafe import Markup, escape
@@ -13,6 +13,7 @@ from wtforms.validators import ValidationError
 
 from app.domain import uniqueness, validation
 from app.extensions import db
+from app.hooks.checks import ChecksFields
 from app.permissions import CAN_READ, CAN_WRITE
 from app.views.formatters import blank_none
 from app.views.labels import LABELS
@@ -23,11 +24,6 @@ READ_METHODS = (
     "related",
 )
 WRITE_METHODS = ("add", "edit", "delete", "api_create", "api_update", "api_delete", "action", "action_post")
-
-
-def current_user_id():
-    """The signed-in staff member's id (for history and audit columns), None outside a request."""
-    return getattr(getattr(g, "user", None), "id", None)
 
 
 def compressed_permissions(extra_read=(), extra_write=()):
@@ -116,10 +112,11 @@ def unique_validators(entity, view_name):
     return {field: [UniqueRule(rule, view_name)] for field, rule in uniqueness.RULES.get(entity, {}).items()}
 
 
-class ArendaModelView(ModelView):
+class ArendaModelView(ChecksFields, ModelView):
     """Base for every admin list/card/form of the project."""
 
     entity = None  # key of app.domain.validation.RULES
+    door = "ui"  # the source of the history rows this door writes (app.hooks.status_history)
     base_permissions = [CAN_READ, CAN_WRITE]
     method_permission_name = compressed_permissions()
     page_size = 25
@@ -200,9 +197,3 @@ class ArendaModelView(ModelView):
     def check(self, item):
         if self.entity:
             validation.check(self.entity, item)
-
-    def pre_add(self, item):
-        self.check(item)
-
-    def pre_update(self, item):
-        self.check(item)

@@ -10,14 +10,14 @@ from wtforms import SelectField
 
 from app import permissions as P
 from app.domain import schedule
-from app.domain.contracts import record_status_change
 from app.domain.enums import ActStatus, BillingPeriod, ContractStatus, DocumentKind, InvoicedPeriod, InvoiceStatus, VatMode
+from app.hooks.history import KeepsHistory
+from app.hooks.rescheduling import ReschedulesContract
+from app.hooks.status_history import RecordsStatusChange
 from app.models import Agreement, AgreementRoom, Contract, ContractRoom, ContractService, ContractStatusChange
-from app.keeping import KeepsHistory
-from app.rescheduling import ReschedulesContract
 from app.timeutil import today
 from app.views.attention import AttentionMixin
-from app.views.base import ArendaModelView, current_user_id
+from app.views.base import ArendaModelView
 from app.views.documents import buttons_for, may
 from app.views.formatters import area, date_ru, enum_choices, enum_label, money, percent, yes_no
 
@@ -101,7 +101,7 @@ class AgreementView(ReschedulesContract, ArendaModelView):
     formatters_columns = {"date": date_ru, "start_date": date_ru, "new_end_date": date_ru, "new_monthly_rent": money, "terminates": yes_no}
 
 
-class ContractView(AttentionMixin, KeepsHistory, ReschedulesContract, ArendaModelView):
+class ContractView(AttentionMixin, KeepsHistory, RecordsStatusChange, ReschedulesContract, ArendaModelView):
     kept_rows_marked = False  # telling a row would query per row: the card and the delete hook refuse
     datamodel = SQLAInterface(Contract)
     class_permission_name = P.RESOURCE_CONTRACT
@@ -176,10 +176,6 @@ class ContractView(AttentionMixin, KeepsHistory, ReschedulesContract, ArendaMode
 
     def contract_of(self, item):
         return item
-
-    def reschedule(self, item):
-        record_status_change(self.datamodel.session, item, current_user_id(), "ui")  # before the rebuild flushes
-        super().reschedule(item)
 
     @expose("/show/<pk>", methods=["GET"])
     @has_access

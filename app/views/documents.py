@@ -4,30 +4,29 @@ import io
 from dataclasses import dataclass
 from typing import Optional
 
-from flask import abort, current_app, flash, redirect, request, send_file, url_for
+from flask import abort, current_app, redirect, request, send_file, url_for
 from flask_appbuilder import expose, has_access
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _
-from flask_wtf.csrf import generate_csrf, validate_csrf
+from flask_wtf.csrf import generate_csrf
 from wtforms import SelectField
-from wtforms.validators import ValidationError
 
 from app import permissions as P
-from app.domain import documents, schedule
+from app.domain import documents, issuing, schedule
 from app.domain.documents import take_parties_from_contract
 from app.domain.enums import ActStatus, DocumentKind, InvoiceStatus, PaymentState, VatInvoiceStatus
-from app.errors import DomainError
 from app.exports import pdf
+from app.hooks.history import KeepsHistory
+from app.hooks.rescheduling import SavesDocument
 from app.models import Act, ActLine, Invoice, InvoiceLine, VatInvoice
-from app.keeping import KeepsHistory
-from app.rescheduling import SavesDocument
 from app.timeutil import today
 from app.views.attention import AttentionMixin
 from app.views.base import ArendaModelView, compressed_permissions
 from app.views.formatters import date_ru, enum_choices, enum_label, money
-from app.views.widgets import DocumentCardWidget
 from app.views.money import InvoiceAllocationView
+from app.views.pages import done, transaction
+from app.views.widgets import DocumentCardWidget
 
 _DATES = {name: date_ru for name in ("date", "period_start", "period_end", "planned_date", "due_date")}
 _SUMS = {name: money for name in ("amount", "vat_amount", "paid_amount")}
@@ -88,13 +87,12 @@ def buttons_for(document):
     def change(name, label, style, icon, confirm=None):
         return Button(label, url_for(f"{view}.{name}", pk=document.id), True, style, icon, confirm)
 
-    doc = schedule.doc_of(document)
-    if document.status == schedule.PLANNED[doc]:
+    if issuing.is_planned(document):
         label = gettext("На подписание") if isinstance(document, Act) else gettext("Выставить")
         buttons.append(change("issue", label, "primary", "fa-paper-plane"))
     if isinstance(document, Act) and document.status == ActStatus.ON_SIGNING.value:
         buttons.append(change("sign", gettext("Подписан"), "success", "fa-check"))
-    if document.status != schedule.CANCELLED[doc]:
+    if not issuing.is_cancelled(document):
         buttons.append(change("cancel", gettext("Отменить"), "danger", "fa-ban", gettext("Отменить документ?")))
     if isinstance(document, Act) and document.vat_invoice is not None and may(P.CAN_READ, P.RESOURCE_VAT_INVOICE):
         buttons.append(Button(gettext("Счёт-фактура"), url_for("VatInvoiceView.pdf", pk=document.vat_invoice.id)))
@@ -149,34 +147,29 @@ class _DocumentView(KeepsHistory, SavesDocument, _Printable, ArendaModelView):
         take_parties_from_contract(item)
         super().check(item)
 
-    def _change(self, pk, operation):
-        """Run a state change of one document (`operation` returns what to tell the user) in
-        its own transaction, and go back."""
-        if current_app.config.get("WTF_CSRF_ENABLED", True):
-            try:
-                validate_csrf(request.form.get("csrf_token"))
-            except ValidationError:
-                abort(400)
-        item = self.datamodel.get(pk, self._base_filters)
-        if item is None:
-            abort(404)
-        session, contract_id = self.datamodel.session, item.contract_id
-        try:
-            done = operation(session, item)
-            session.commit()
-            flash(done, "success")
-        except DomainError as error:
-            session.rollback()
-            flash(gettext(str(error)), "danger")
+    def _back(self, pk, contract_id=None):
+        """Where a state change returns: the page it came from, else the card (else, when a plan
+        with nothing left to bill was removed, its contract's)."""
         target = _safe_next()
         if target:
             return redirect(target)
-        if self.datamodel.get(pk) is None:  # a plan with nothing left to bill is removed
+        if contract_id is not None and self.datamodel.get(pk) is None:
             return redirect(url_for("ContractView.show", pk=contract_id))
         return redirect(url_for(f"{type(self).__name__}.show", pk=pk))
 
+    def _change(self, pk, operation):
+        """Run a state change of one document (`operation` returns what to tell the user) and go
+        back; the transaction is the caller's (@transaction)."""
+        item = self.datamodel.get(pk, self._base_filters)
+        if item is None:
+            abort(404)
+        contract_id = item.contract_id
+        done(operation(self.datamodel.session, item))
+        return self._back(pk, contract_id)
+
     @expose("/issue/<int:pk>", methods=["POST"])
     @has_access
+    @transaction(refused=lambda self, pk: self._back(pk))
     def issue(self, pk):
         def issue_now(session, item):
             issued = schedule.issue_now(session, item, today())
@@ -188,6 +181,7 @@ class _DocumentView(KeepsHistory, SavesDocument, _Printable, ArendaModelView):
 
     @expose("/cancel/<int:pk>", methods=["POST"])
     @has_access
+    @transaction(refused=lambda self, pk: self._back(pk))
     def cancel(self, pk):
         def cancel(session, item):
             documents.cancel(session, item, today())
@@ -264,6 +258,7 @@ class ActView(AttentionMixin, _DocumentView):
 
     @expose("/sign/<int:pk>", methods=["POST"])
     @has_access
+    @transaction(refused=lambda self, pk: self._back(pk))
     def sign(self, pk):
         def sign(session, item):
             documents.sign(session, item)

@@ -1,19 +1,44 @@
-"""Деньги: money operations and their allocations to invoices."""
-from flask import redirect, url_for
+"""Деньги: money operations and their allocations to invoices, the allocation page of one
+operation (suggestions, several invoices at once, undo), and «Импорт» (upload a statement, then
+its result)."""
+import json
+from decimal import Decimal, InvalidOperation
+
+from flask import abort, flash, redirect, request, url_for
+from flask_appbuilder import expose, has_access
 from flask_appbuilder.actions import action
+from flask_appbuilder.forms import DynamicForm
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _
-from wtforms import SelectField
+from sqlalchemy import select
+from wtforms import FileField, SelectField
+from wtforms.validators import InputRequired
 
 from app import permissions as P
-from app.allocating import KeepsPaidSums
-from app.domain.enums import Direction, PaymentSource
-from app.keeping import KeepsHistory
-from app.models import Allocation, Payment
+from app.domain import allocation, attention, matching
+from app.domain.enums import N_, Direction, PaymentSource, PaymentState
+from app.errors import ImportFailed
+from app.extensions import db
+from app.hooks.actor import current_user_id
+from app.hooks.history import KeepsHistory
+from app.hooks.paid_sums import KeepsPaidSums
+from app.imports import loader
+from app.models import Allocation, ImportBatch, Invoice, Payment
+from app.timeutil import today
 from app.views.attention import AttentionMixin
 from app.views.base import ArendaModelView, compressed_permissions
 from app.views.formatters import date_ru, enum_choices, enum_label, money, yes_no
+from app.views.pages import ArendaPage, done, transaction
+
+FORMAT_CHOICES = [("auto", _("Определить автоматически")), (loader.CLIENT_BANK, _("Выписка 1С (1CClientBankExchange)")),
+                  (loader.V8_XML, _("1С: «Выгрузка и загрузка данных XML»"))]
+RESULT_ROWS = 200  # not-allocated operations listed on a result page (the list view has all)
+
+
+class ImportForm(DynamicForm):
+    file = FileField(_("Файл"), validators=[InputRequired(message=_("Выберите файл"))])
+    format = SelectField(_("Формат"), choices=FORMAT_CHOICES, default="auto")
 
 
 def internal_transfer(value):
@@ -104,8 +129,112 @@ class PaymentView(AttentionMixin, KeepsHistory, ArendaModelView):
         return redirect(url_for("PaymentAllocateView.page", pk=item.id))
 
 
+class ImportForm(DynamicForm):
+    file = FileField(_("Файл"), validators=[InputRequired(message=_("Выберите файл"))])
+    format = SelectField(_("Формат"), choices=FORMAT_CHOICES, default="auto")
+
+
+class MoneyImportView(ArendaPage):
+    route_base = "/money/import"
+    class_permission_name = P.RESOURCE_MONEY_IMPORT
+    method_permission_name = compressed_permissions(extra_read=("result",), extra_write=("upload",))
+    default_view = "upload"
+
+    @expose("/", methods=["GET", "POST"])
+    @has_access
+    @transaction(refused=lambda self: redirect(url_for(".upload")))
+    def upload(self):
+        form = ImportForm()
+        if form.validate_on_submit():
+            upload = form.file.data
+            data = upload.read(loader.max_bytes(db.session) + 1)
+            try:
+                batch = loader.import_file(db.session, data, form.format.data, today=today(), filename=upload.filename,
+                                           user_id=current_user_id())
+            except ImportFailed as error:  # nothing imported; the refused file is recorded
+                db.session.rollback()
+                batch = loader.record_failure(db.session, error, form.format.data, filename=upload.filename, data=data,
+                                              user_id=current_user_id())
+                done(gettext("Файл не импортирован: ничего не изменено.") + " " + str(error), "danger")
+            else:
+                done(gettext("Импорт выполнен."))
+            return redirect(url_for(".result", pk=batch.id))
+        recent = db.session.scalars(select(ImportBatch).order_by(ImportBatch.id.desc()).limit(20)).all()
+        return self.render_template("arenda/money_import.html", form=form, recent=recent, title=_("Импорт операций"))
+
+    @expose("/<int:pk>")
+    @has_access
+    def result(self, pk):
+        batch = db.session.get(ImportBatch, pk) or abort(404)
+        report = json.loads(batch.report or "{}")
+        reasons = {item["payment"]: item for item in report.get("not_allocated", [])}
+        left = (
+            select(Payment)
+            .where(Payment.batch_id == pk, attention.rule("money", "not_allocated").predicate(today()))
+            .order_by(Payment.id).limit(RESULT_ROWS)
+        )
+        return self.render_template(
+            "arenda/money_import_result.html", batch=batch, report=report, reasons=reasons,
+            not_allocated=db.session.scalars(left).all(), money=money, date_ru=date_ru, title=_("Результат импорта"),
+        )
+
+
+class PaymentAllocateView(ArendaPage):
+    """One operation: its allocations (with undo) and the invoices it may pay."""
+
+    route_base = "/money/allocate"
+    class_permission_name = P.RESOURCE_ALLOCATION
+    method_permission_name = compressed_permissions(extra_read=("page",), extra_write=("save", "undo"))
+    default_view = "page"
+
+    @expose("/<int:pk>")
+    @has_access
+    def page(self, pk):
+        payment = db.session.get(Payment, pk) or abort(404)
+        return self.render_template(
+            "arenda/payment_allocate.html", payment=payment, form=DynamicForm(), left=payment.amount - payment.allocated_amount,
+            suggestions=matching.suggestions(db.session, payment) if payment.direction == Direction.INCOMING.value else [],
+            allocations=db.session.scalars(select(Allocation).where(Allocation.payment_id == pk).order_by(Allocation.id)).all(),
+            money=money, date_ru=date_ru, state=enum_label(PaymentState), title=_("Разноска операции"),
+        )
+
+    @expose("/<int:pk>/save", methods=["POST"])
+    @has_access
+    @transaction(refused=lambda self, pk: redirect(url_for(".page", pk=pk)), prefix=N_("Не разнесено:"))
+    def save(self, pk):
+        payment = db.session.get(Payment, pk) or abort(404)
+        chosen = []
+        for invoice_id in request.form.getlist("invoice", type=int):
+            try:
+                amount = Decimal(request.form.get(f"amount_{invoice_id}", "").replace(",", ".").replace(" ", ""))
+            except InvalidOperation:
+                flash(gettext("Сумма разноски — число, например 1200.50"), "danger")
+                return redirect(url_for(".page", pk=pk))
+            chosen.append((db.session.get(Invoice, invoice_id) or abort(404), amount))
+        if not chosen:
+            flash(gettext("Отметьте счета, на которые разнести оплату"), "warning")
+            return redirect(url_for(".page", pk=pk))
+        for invoice, amount in chosen:  # all or none: one refusal rolls back the others
+            allocation.allocate(db.session, payment, invoice, amount, user_id=current_user_id())
+        done(gettext("Разнесено на счета: %(n)s", n=len(chosen)))
+        return redirect(url_for(".page", pk=pk))
+
+    @expose("/<int:pk>/undo/<int:allocation_id>", methods=["POST"])
+    @has_access
+    @transaction(refused=lambda self, pk, allocation_id: redirect(url_for(".page", pk=pk)))
+    def undo(self, pk, allocation_id):
+        item = db.session.get(Allocation, allocation_id)
+        if item is None or item.payment_id != pk:
+            abort(404)
+        allocation.unallocate(db.session, item)
+        done(gettext("Разноска отменена"))
+        return redirect(url_for(".page", pk=pk))
+
+
 def register(appbuilder):
     category = dict(category=P.MENU_MONEY, category_label=_("Деньги"), category_icon="fa-rub")
     appbuilder.add_view(PaymentView, P.RESOURCE_PAYMENT, label=_("Операции"), icon="fa-rub", **category)
     appbuilder.add_view(AllocationView, P.RESOURCE_ALLOCATION, label=_("Разноска"), icon="fa-link", **category)
     appbuilder.add_view_no_menu(InvoiceAllocationView)
+    appbuilder.add_view(MoneyImportView, P.RESOURCE_MONEY_IMPORT, label=_("Импорт"), icon="fa-upload", **category)
+    appbuilder.add_view_no_menu(PaymentAllocateView)

@@ -6,7 +6,7 @@ from wtforms import SelectField, TextAreaField
 
 from app import permissions as P
 from app.domain.enums import PartyKind
-from app.keeping import KeepsHistory
+from app.hooks.history import KeepsHistory
 from app.models import BankAccount, ContactPerson, Counterparty
 from app.views.base import ArendaModelView
 from app.views.formatters import enum_choices, enum_label, percent, yes_no

@@ -1,4 +1,5 @@
-"""Настройки: portal settings, mail settings, the notification outbox; Тариф: the account's tariff."""
+"""Настройки: the rules for card payments, portal settings, mail settings, the notification
+outbox; Тариф: the account's tariff."""
 from flask import current_app, flash, g, redirect, request, url_for
 from flask_appbuilder import SimpleFormView, expose
 from flask_appbuilder.actions import action
@@ -8,11 +9,12 @@ from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_appbuilder.security.decorators import has_access
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _
-from wtforms import IntegerField, PasswordField, SelectField, StringField
+from flask_wtf.csrf import generate_csrf
+from wtforms import FieldList, Form, FormField, IntegerField, PasswordField, SelectField, StringField
 from wtforms.validators import NumberRange, Optional, ValidationError
 
 from app import permissions as P
-from app.domain import validation
+from app.domain import card_payments, validation
 from app.domain.enums import NotifyEvent, OutboxStatus, TariffPeriod
 from app.extensions import db
 from app.models import Account, OutboxMessage, Setting
@@ -21,6 +23,7 @@ from app.notify.channels import DeliveryError
 from app.timeutil import today
 from app.views.base import ArendaModelView, FieldRules, compressed_permissions
 from app.views.formatters import date_ru, enum_choices, enum_label, moment, money, yes_no
+from app.views.pages import ArendaPage, done, transaction
 
 
 class SettingView(ArendaModelView):
@@ -149,25 +152,79 @@ class MailSettingsView(SimpleFormView):
 
     @expose("/test", methods=["POST"])
     @has_access
+    @transaction(refused=lambda self: redirect(url_for(f"{type(self).__name__}.this_form_get")))
     def send_test(self):
         address = request.form.get("to", "").strip()
         problem = gettext("Укажите адрес получателя") if not address else validation.email(address, None)
         if problem:
-            flash(gettext(problem), "danger")
+            done(gettext(problem), "danger")
         else:
             try:
                 sender.send_now(db.session, address, events.trial_message(today()))
-                flash(gettext("Проверочное письмо отправлено на %(address)s", address=address), "info")
+                done(gettext("Проверочное письмо отправлено на %(address)s", address=address), "info")
             except DeliveryError as error:
-                flash(gettext("Письмо не отправлено: %(error)s", error=str(error)), "danger")
+                done(gettext("Письмо не отправлено: %(error)s", error=str(error)), "danger")
         return redirect(url_for(f"{type(self).__name__}.this_form_get"))
 
     def render_template(self, template, **kwargs):
-        return super().render_template(template, test_address=getattr(g.user, "email", ""), **kwargs)
+        return super().render_template(template, test_address=getattr(g.user, "email", ""), csrf_token=generate_csrf, **kwargs)
+
+
+class CardRuleForm(Form):
+    bank = StringField(_("Банк"))
+    inn = StringField(_("ИНН банка"))
+    pattern = StringField(_("Шаблон (регулярное выражение с группой name)"))
+
+
+class CardRulesForm(DynamicForm):
+    rules = FieldList(FormField(CardRuleForm))
+
+
+class CardRulesView(ArendaPage):
+    """The rules that read a person's name from a card payment's purpose (SPEC §1.6)."""
+
+    route_base = "/settings/card-payer-rules"
+    class_permission_name = P.RESOURCE_CARD_RULES
+    method_permission_name = compressed_permissions(extra_read=("rules",), extra_write=("save", "reset"))
+    default_view = "rules"
+    BLANK_ROWS = 3
+
+    def _render(self, form):
+        return self.render_template("arenda/card_rules.html", form=form, title=_("Правила для платежей с карт"),
+                                    defaults=card_payments.DEFAULT_RULES)
+
+    @expose("/")
+    @has_access
+    def rules(self):
+        form = CardRulesForm()
+        for rule in card_payments.load(db.session) + [card_payments.Rule("", "", "")] * self.BLANK_ROWS:
+            form.rules.append_entry({"bank": rule.bank, "inn": rule.inn, "pattern": rule.pattern})
+        return self._render(form)
+
+    @expose("/", methods=["POST"])
+    @has_access
+    @transaction(refused=lambda self: self._render(CardRulesForm()))
+    def save(self):
+        form = CardRulesForm()
+        rules = [card_payments.Rule(e.data["bank"].strip(), e.data["inn"].strip(), e.data["pattern"].strip())
+                 for e in form.rules.entries if any((e.data[k] or "").strip() for k in ("bank", "inn", "pattern"))]
+        card_payments.save(db.session, rules)
+        done(gettext("Правила сохранены"))
+        return redirect(url_for(".rules"))
+
+    @expose("/reset", methods=["POST"])
+    @has_access
+    @transaction(refused=lambda self: redirect(url_for(".rules")))
+    def reset(self):
+        card_payments.reset(db.session)
+        done(gettext("Восстановлены правила по умолчанию"))
+        return redirect(url_for(".rules"))
 
 
 def register(appbuilder):
     category = dict(category=P.MENU_SETTINGS, category_label=_("Настройки"), category_icon="fa-cog")
+    appbuilder.add_view(CardRulesView, P.RESOURCE_CARD_RULES, label=_("Правила для платежей с карт"), icon="fa-credit-card",
+                        **category)
     appbuilder.add_view(SettingView, P.RESOURCE_SETTINGS, label=_("Настройки портала"), icon="fa-cog", **category)
     appbuilder.add_view(MailSettingsView, "Mail", label=_("Почта"), icon="fa-server", **category)
     appbuilder.add_view(OutboxView, P.RESOURCE_OUTBOX, label=_("Уведомления"), icon="fa-envelope", **category)

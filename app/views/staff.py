@@ -16,8 +16,8 @@ from wtforms.validators import ValidationError
 from app.domain import login_throttle, staff
 from app.errors import DomainError
 from app.extensions import db
+from app.hooks.actor import current_user_id
 from app.permissions import ROLE_LABELS
-from app.views.base import current_user_id
 from app.views.formatters import blank_none, moment, yes_no
 
 

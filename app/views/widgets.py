@@ -10,7 +10,7 @@ class CardWidget(ShowWidget):
 
 
 class ArendaListWidget(ListWidget):
-    """FAB's list; rows in `kept_pks` (accounting history, app.keeping) show no delete button."""
+    """FAB's list; rows in `kept_pks` (accounting history, app.hooks.history) show no delete button."""
 
     template = "arenda/widgets/list.html"
 

@@ -1,4 +1,4 @@
-"""Save hooks shared by the allocation admin views and the allocation REST resource: every
+"""Paid sums, shared by the allocation admin views and the allocation REST resource: every
 add, change or delete of an allocation goes through app.domain.allocation, which validates it
 and keeps the invoice's and the operation's paid sums. Mix it in before the view or API base."""
 from app.domain import allocation
