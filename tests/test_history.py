@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 from app.domain import allocation, documents, schedule
+from app.domain import history as history_rules
 from app.domain.enums import ContractStatus
 from app.models import (
     Act, Allocation, BankAccount, Contract, Counterparty, DocumentCounter, Invoice, InvoiceLine, Payment, VatInvoice,
@@ -100,6 +101,35 @@ def test_document_and_payment_lists_offer_no_delete_on_history_rows(login_as, se
     payments = browser.get("/paymentview/list/").text
     assert f"/paymentview/delete/{history['payment'].id}" not in payments
     assert f"/paymentview/delete/{unallocated.id}" in payments
+
+
+def test_contract_party_and_account_lists_offer_no_delete_on_history_rows(login_as, session, history):
+    unused = factories.customer(session)
+    draft = factories.contract(session, status="draft")
+    session.commit()
+    browser = login_as(ROLE_MANAGER)
+    contracts = browser.get("/contractview/list/").text
+    assert f"/contractview/delete/{history['contract'].id}" not in contracts
+    assert f"/contractview/delete/{draft.id}" in contracts  # a draft without documents may go
+    parties = browser.get("/counterpartyview/list/?psize_CounterpartyView=100").text
+    assert f"/counterpartyview/delete/{history['customer'].id}" not in parties
+    assert f"/counterpartyview/delete/{history['executor'].id}" not in parties
+    assert f"/counterpartyview/delete/{unused.id}" in parties
+    accounts = browser.get("/bankaccountview/list/?psize_BankAccountView=100").text
+    assert f"/bankaccountview/delete/{history['account'].id}" not in accounts
+    assert f"/bankaccountview/delete/{draft.executor.bank_accounts[0].id}" in accounts
+
+
+def test_a_list_page_marks_the_rows_the_delete_hook_refuses(session, history):
+    factories.customer(session)
+    factories.contract(session, status="draft")
+    factories.payment(session)
+    session.commit()
+    for model in (Invoice, Act, VatInvoice, Payment, Contract, Counterparty, BankAccount):
+        rows = session.scalars(select(model)).all()
+        refused = {row.id for row in rows if history_rules.why_kept(session, row) is not None}
+        assert history_rules.kept_ids(session, model, [row.id for row in rows]) == refused, model.__name__
+        assert refused and len(refused) < len(rows) or model is VatInvoice, model.__name__
 
 
 def test_a_draft_contract_with_only_plans_goes_with_its_plans(client, api_token, login_as, session):

@@ -148,3 +148,49 @@ def why_kept(session, item):
     """Why `item` is accounting history that cannot be deleted (a Reason), or None."""
     rule = RULES.get(type(item))
     return None if rule is None else rule(session, item)
+
+
+def kept_ids(session, model, ids):
+    """Those of `ids` (rows of `model`) that why_kept() refuses to delete, in a few queries for a
+    whole list page rather than one check per row (the list shows no delete button on them)."""
+    ids = list(ids)
+    if not ids or model not in RULES:
+        return set()
+    if model is VatInvoice:
+        return set(ids)
+    for doc, document in issuing.MODELS.items():
+        if model is document:
+            return set(session.scalars(select(model.id).where(model.id.in_(ids), ~issuing.planned(doc))))
+    if model is Payment:
+        return set(session.scalars(select(Payment.id).where(Payment.id.in_(ids), Payment.allocated_amount > 0)))
+    if model is BankAccount:
+        return _used_accounts(session, ids)
+    if model is Contract:
+        return {
+            contract_id
+            for doc, document in issuing.MODELS.items()
+            for contract_id in session.scalars(
+                select(document.contract_id).where(document.contract_id.in_(ids), ~issuing.planned(doc)).distinct()
+            )
+        }
+    return _holding_parties(session, ids)
+
+
+def _used_accounts(session, ids):
+    numbers = dict(session.execute(select(BankAccount.account, BankAccount.id).where(BankAccount.id.in_(ids))).all())
+    used = session.scalars(select(Payment.payer_account).where(Payment.payer_account.in_(numbers)).union(
+        select(Payment.recipient_account).where(Payment.recipient_account.in_(numbers))))
+    return {numbers[number] for number in used}
+
+
+def _holding_parties(session, ids):
+    """Counterparties with contracts, documents (as executor or customer) or used bank accounts."""
+    held = set()
+    for sides in ((Contract.executor_id, Contract.customer_id),) + tuple(
+        (document.executor_id, document.customer_id) for document in issuing.MODELS.values()
+    ):
+        for side in sides:
+            held.update(session.scalars(select(side).where(side.in_(ids)).distinct()))
+    accounts = dict(session.execute(select(BankAccount.id, BankAccount.counterparty_id).where(BankAccount.counterparty_id.in_(ids))).all())
+    held.update(accounts[account_id] for account_id in _used_accounts(session, accounts))
+    return held

@@ -3,8 +3,8 @@ history (app.domain.history): issued and cancelled documents, allocated payments
 counterparties, bank accounts. A refused delete raises HistoryKept, which the admin flashes
 and REST answers with 409; nothing is deleted.
 
-On an admin view the mixin also takes the delete button off such a card and, where telling
-is cheap (`kept_rows_marked`: documents and payments, whose state says it), off such list rows.
+On an admin view the mixin also takes the delete button off such a card and off such rows of a
+list (history.kept_ids: a few queries per page).
 
 Mix `KeepsHistory` in first, before the other save hooks and the view or API base class."""
 from flask_babel import gettext
@@ -20,8 +20,6 @@ def kept(session, item):
 
 
 class KeepsHistory:
-    kept_rows_marked = True  # False where telling a row would query per row (contracts, counterparties)
-
     def pre_delete(self, item):
         reason = kept(self.datamodel.session, item)
         if reason is not None:
@@ -30,11 +28,8 @@ class KeepsHistory:
 
     def _get_list_widget(self, *args, **kwargs):
         widgets = super()._get_list_widget(*args, **kwargs)
-        if self.kept_rows_marked:
-            values = widgets["list"].template_args
-            session, model = self.datamodel.session, self.datamodel.obj
-            # The page's rows are in the session already: session.get does not query again.
-            values["kept_pks"] = {pk for pk in values["pks"] if history.why_kept(session, session.get(model, pk))}
+        values = widgets["list"].template_args
+        values["kept_pks"] = history.kept_ids(self.datamodel.session, self.datamodel.obj, values["pks"])
         return widgets
 
     def _get_show_widget(self, pk, item, *args, **kwargs):

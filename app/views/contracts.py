@@ -102,7 +102,6 @@ class AgreementView(ReschedulesContract, ArendaModelView):
 
 
 class ContractView(AttentionMixin, KeepsHistory, RecordsStatusChange, ReschedulesContract, ArendaModelView):
-    kept_rows_marked = False  # telling a row would query per row: the card and the delete hook refuse
     datamodel = SQLAInterface(Contract)
     class_permission_name = P.RESOURCE_CONTRACT
     entity = "contract"

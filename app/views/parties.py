@@ -13,7 +13,6 @@ from app.views.formatters import enum_choices, enum_label, percent, yes_no
 
 
 class BankAccountView(KeepsHistory, ArendaModelView):
-    kept_rows_marked = False  # telling a row would query per row: the card and the delete hook refuse
     datamodel = SQLAInterface(BankAccount)
     class_permission_name = P.RESOURCE_BANK_ACCOUNT
     entity = "bank_account"
@@ -42,7 +41,6 @@ class ContactPersonView(ArendaModelView):
 
 
 class CounterpartyView(KeepsHistory, ArendaModelView):
-    kept_rows_marked = False  # telling a row would query per row: the card and the delete hook refuse
     datamodel = SQLAInterface(Counterparty)
     class_permission_name = P.RESOURCE_COUNTERPARTY
     entity = "counterparty"
