@@ -15,6 +15,11 @@ _SUBJECT = {
 }
 
 
+def subject(kind):
+    """What a document of `kind` bills, as its default line says ("Арендная плата" ...)."""
+    return _SUBJECT.get(kind, _SUBJECT[DocumentKind.OTHER.value])
+
+
 def take_parties_from_contract(document):
     """A document's executor and customer are its contract's (kept on the row for numbering and matching)."""
     contract = document.contract
@@ -36,7 +41,7 @@ def _sync_lines(document):
     """A document without lines gets one for its whole amount; a single line follows the document."""
     line_model = ActLine if isinstance(document, Act) else InvoiceLine
     if not document.lines:
-        name = f"{_SUBJECT.get(document.kind, _SUBJECT[DocumentKind.OTHER.value])} за период с {document.period_start:%d.%m.%Y} по {document.period_end:%d.%m.%Y}"
+        name = f"{subject(document.kind)} за период с {document.period_start:%d.%m.%Y} по {document.period_end:%d.%m.%Y}"
         document.lines = [line_model(position=1, name=name)]
     if len(document.lines) == 1:
         line = document.lines[0]

@@ -1,0 +1,557 @@
+"""Export of one executor's invoices, acts and VAT invoices of a period to 1C, in EnterpriseData
+1.19 (SPEC §2.2; FORMATS.md §C), loaded in 1C by «Загрузка данных EnterpriseData».
+
+The message carries the executor as the organization (INN/KPP: 1C matches its own
+organization by them), the customers with their bank accounts, the contracts, a service item
+for rent and one per extra service, then the documents. Every object has a stable reference
+(a UUID derived from its kind and id), so a second load updates what the first one created.
+
+* VAT as each line has it (app.domain.vat.rate_of): no VAT, 22/20/10/7/5/0 %, included in the
+  sum or on top of it. The paid status of invoices is not exported: 1C does not accept it.
+* Cancelled documents are sent as `УдалениеОбъекта` with their reference: 1C marks the object
+  it loaded before for deletion (and unposts it); one it never had is not created.
+* Planned documents are not exported; VAT invoices only for an executor who has them on.
+
+The XML is written incrementally (lxml's `xmlfile`), documents read in batches of plain rows,
+so a month of tens of thousands of documents needs little memory. No Flask here.
+"""
+import io
+import uuid
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+
+from lxml import etree
+from sqlalchemy import select, union
+
+from app.domain.documents import subject
+from app.domain.enums import N_, ActStatus, DocumentKind, InvoiceStatus, PartyKind, VatInvoiceStatus, VatMode
+from app.domain.vat import rate_of
+from app.errors import DomainError
+from app.models import Act, ActLine, BankAccount, Contract, ContractService, Counterparty, Invoice, InvoiceLine, VatInvoice
+
+ED = "http://v8.1c.ru/edi/edi_stnd/EnterpriseData/1.19"
+MSG = "http://www.1c.ru/SSL/Exchange/Message"
+VERSION = "1.19"
+BATCH = 1000  # documents per query
+REFERENCES = uuid.UUID("8d6f3c2e-4b1a-5e7f-9c0d-1a2b3c4d5e6f")  # the namespace of our object references
+RENT_ITEM = subject(DocumentKind.RENT.value)
+KINDS = ("invoices", "acts", "vat_invoices")
+
+INVOICE_STATES = (InvoiceStatus.ISSUED.value, InvoiceStatus.CANCELLED.value)
+ACT_STATES = (ActStatus.ON_SIGNING.value, ActStatus.SIGNED.value, ActStatus.CANCELLED.value)
+CANCELLED = {InvoiceStatus.CANCELLED.value, ActStatus.CANCELLED.value, VatInvoiceStatus.CANCELLED.value}
+
+NO_EXECUTOR = N_("Выберите исполнителя: выгрузка в 1С делается по одному исполнителю (его собственной базе 1С)")
+NO_PERIOD = N_("Укажите период выгрузки: дату начала и дату окончания")
+BAD_PERIOD = N_("Дата окончания периода раньше даты начала")
+NOT_AN_EXECUTOR = N_("«%(name)s» не исполнитель: выгружаются документы только исполнителей")
+UNKNOWN_EXECUTOR = N_("Нет исполнителя с ИНН %(inn)s")
+
+
+def reference(kind, key):
+    """The stable reference (UUID) 1C keeps for one of our objects."""
+    return str(uuid.uuid5(REFERENCES, f"{kind}:{key}"))
+
+
+def check_request(executor, start, end):
+    """Refuse an export without an executor or a period (SPEC §2.2), with the reason."""
+    if executor is None:
+        raise DomainError(NO_EXECUTOR)
+    if start is None or end is None:
+        raise DomainError(NO_PERIOD)
+    if end < start:
+        raise DomainError(BAD_PERIOD)
+    if not executor.is_executor:
+        raise DomainError(NOT_AN_EXECUTOR % {"name": executor.name})
+
+
+def executor_by_inn(session, inn):
+    """The executor card with this INN (the CLI's `--executor INN`)."""
+    inn = (inn or "").strip()
+    if not inn:
+        raise DomainError(NO_EXECUTOR)
+    found = session.scalars(select(Counterparty).where(Counterparty.inn == inn).order_by(
+        Counterparty.is_executor.desc(), Counterparty.id)).first()
+    if found is None:
+        raise DomainError(UNKNOWN_EXECUTOR % {"inn": inn})
+    return found
+
+
+@dataclass
+class Summary:
+    """What an export carried, per kind (the CLI prints it; the history keeps it)."""
+
+    executor: str
+    start: date
+    end: date
+    counts: Counter = field(default_factory=Counter)
+
+    def as_dict(self):
+        return {
+            "executor": self.executor, "from": self.start.isoformat(), "to": self.end.isoformat(),
+            "invoices": self.counts["invoices"], "acts": self.counts["acts"], "vat_invoices": self.counts["vat_invoices"],
+            "cancelled": self.counts["cancelled"], "customers": self.counts["customers"],
+            "contracts": self.counts["contracts"], "items": self.counts["items"],
+        }
+
+
+def filename(executor, start, end):
+    """The file's name says the executor and the period."""
+    name = "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in (executor.inn or executor.name or "executor"))
+    return f"1C_EnterpriseData_{name}_{start:%Y-%m-%d}_{end:%Y-%m-%d}.xml"
+
+
+def export_bytes(session, executor, start, end, created=None):
+    """(XML bytes, Summary) of one executor's documents dated start..end."""
+    out = io.BytesIO()
+    summary = write(session, executor, start, end, out, created)
+    return out.getvalue(), summary
+
+
+# --- building blocks ------------------------------------------------------------------------
+
+def _el(parent, tag, text=None):
+    child = etree.SubElement(parent, f"{{{ED}}}{tag}")
+    if text is not None:
+        child.text = text if isinstance(text, str) else _text(text)
+    return child
+
+
+def _text(value):
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, Decimal):
+        return f"{value:.2f}"
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%dT%H:%M:%S")
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
+def _object(tag):
+    return etree.Element(f"{{{ED}}}{tag}", nsmap={None: ED})
+
+
+def _moment(day):
+    return datetime(day.year, day.month, day.day)
+
+
+def _cut(text, limit):
+    text = (text or "").strip()
+    return text[:limit]
+
+
+class _Parties:
+    """Key properties of the organization, customers and contracts (written inline in every
+    object that refers to them), and the customers' data for their own objects."""
+
+    def __init__(self, session, executor, customer_ids, contract_ids):
+        self.executor = executor
+        self.customers = {c.id: c for c in session.scalars(select(Counterparty).where(Counterparty.id.in_(customer_ids)))}
+        self.accounts = defaultdict(list)
+        owners = set(customer_ids) | {executor.id}
+        for account in session.scalars(select(BankAccount).where(BankAccount.counterparty_id.in_(owners)).order_by(BankAccount.id)):
+            self.accounts[account.counterparty_id].append(account)
+        self.contracts = {c.id: c for c in session.scalars(select(Contract).where(Contract.id.in_(contract_ids)))}
+        self.services = defaultdict(list)
+        for service in session.scalars(select(ContractService).where(ContractService.contract_id.in_(contract_ids))):
+            self.services[service.contract_id].append(service.name.strip())
+
+    def organization(self, parent, tag="Организация"):
+        node = _el(parent, tag)
+        executor = self.executor
+        _el(node, "Наименование", _cut(executor.name, 255))
+        if executor.full_name:
+            _el(node, "НаименованиеПолное", _cut(executor.full_name, 500))
+        if executor.inn:
+            _el(node, "ИНН", executor.inn)
+        if executor.kpp and executor.kind == PartyKind.LEGAL.value:
+            _el(node, "КПП", executor.kpp)
+        _el(node, "ЮридическоеФизическоеЛицо", _legal_form(executor))
+        return node
+
+    def customer(self, parent, customer_id, tag="Контрагент"):
+        party = self.customers[customer_id]
+        node = _el(parent, tag)
+        _el(node, "Ссылка", reference("counterparty", party.id))
+        _el(node, "Наименование", _cut(party.name, 255))
+        if party.full_name:
+            _el(node, "НаименованиеПолное", _cut(party.full_name, 500))
+        if party.inn:
+            _el(node, "ИНН", party.inn)
+        if party.kpp and party.kind == PartyKind.LEGAL.value:
+            _el(node, "КПП", party.kpp)
+        _el(node, "ЮридическоеФизическоеЛицо", _legal_form(party))
+        if party.kind == PartyKind.SOLE.value:
+            _el(node, "ИндивидуальныйПредприниматель", True)
+        return node
+
+    def contract(self, parent, contract_id, tag="Договор"):
+        contract = self.contracts[contract_id]
+        node = _el(parent, tag)
+        _el(node, "Ссылка", reference("contract", contract.id))
+        _el(node, "ВидДоговора", "СПокупателем")
+        self.organization(node)
+        self.customer(node, contract.customer_id)
+        _currency(node, "ВалютаВзаиморасчетов")
+        _el(node, "РасчетыВУсловныхЕдиницах", False)
+        _el(node, "Наименование", _cut(f"Договор аренды № {contract.number} от {contract.date:%d.%m.%Y}", 150))
+        _el(node, "Дата", contract.date)
+        _el(node, "Номер", contract.number)
+        return node
+
+    def settlement(self, parent, contract_id):
+        node = _el(parent, "ДанныеВзаиморасчетов")
+        self.contract(node, contract_id)
+        _currency(node, "ВалютаВзаиморасчетов")
+        _el(node, "КурсВзаиморасчетов", "1")
+        _el(node, "КратностьВзаиморасчетов", "1")
+        _el(node, "РасчетыВУсловныхЕдиницах", False)
+        return node
+
+    def bank_account(self, parent, account, tag="ОсновнойБанковскийСчет"):
+        node = _el(parent, tag)
+        _el(node, "Ссылка", reference("bank_account", account.id))
+        _el(node, "НомерСчета", account.account)
+        bank = _el(_el(node, "Банк"), "ДанныеКлассификатораБанков")
+        if account.bank_name:
+            _el(bank, "Наименование", _cut(account.bank_name, 255))
+        _el(bank, "БИК", account.bik)
+        if account.corr_account:
+            _el(bank, "КоррСчет", account.corr_account)
+        owner = _el(node, "Владелец")
+        if account.counterparty_id == self.executor.id:
+            self.organization(owner, "ОрганизацииСсылка")
+        else:
+            self.customer(owner, account.counterparty_id, "КонтрагентыСсылка")
+        return node
+
+    def executor_account(self, parent):
+        accounts = self.accounts.get(self.executor.id)
+        if accounts:
+            self.bank_account(parent, accounts[0], "БанковскийСчетОрганизации")
+
+    def item_of(self, line_name, contract_id, kind):
+        """The service item a line bills: the contract's extra service it names, else rent
+        (for the schedule's rent lines), else what the document's kind bills."""
+        name = (line_name or "").strip()
+        for service in sorted(self.services.get(contract_id, ()), key=len, reverse=True):
+            if service and name.startswith(service):
+                return service
+        if name.startswith(RENT_ITEM) or kind == DocumentKind.RENT.value:
+            return RENT_ITEM
+        return subject(kind)
+
+
+def _legal_form(party):
+    return "ЮридическоеЛицо" if party.kind == PartyKind.LEGAL.value else "ФизическоеЛицо"
+
+
+def _currency(parent, tag="Валюта"):
+    node = _el(parent, tag)
+    classifier = _el(node, "ДанныеКлассификатора")
+    _el(classifier, "Код", "643")
+    _el(classifier, "Наименование", "руб.")
+    return node
+
+
+def _item(parent, name):
+    node = _el(parent, "Номенклатура")
+    _el(node, "Ссылка", reference("item", name))
+    _el(node, "НаименованиеПолное", _cut(name, 1000))
+    _el(node, "Наименование", _cut(name, 100))
+    return node
+
+
+def _vat_rate(parent, rate):
+    """КлючевыеСвойстваСтавкиНДС of a rate (None: no VAT)."""
+    node = _el(parent, "СтавкаНДС")
+    if rate is None:
+        _el(node, "РасчетнаяСтавка", False)
+        _el(node, "НеОблагается", True)
+        _el(node, "ВидСтавки", "БезНДС")
+        return node
+    _el(node, "Ставка", f"{rate * 100:.0f}")
+    _el(node, "РасчетнаяСтавка", False)
+    _el(node, "НеОблагается", False)
+    # 1.19 names the general (22 %, before 2026 20 %), reduced (10 %; the 5 % and 7 % of the
+    # simplified system have no kind of their own there, the rate itself says which) and zero rates.
+    _el(node, "ВидСтавки", "Нулевая" if not rate else "Общая" if rate >= Decimal("0.20") else "Пониженная")
+    return node
+
+
+# --- the message ----------------------------------------------------------------------------
+
+def _document_rows(session, model, executor_id, start, end, states):
+    query = (select(model.id, model.number, model.date, model.contract_id, model.customer_id, model.kind, model.amount,
+                    model.vat_amount, model.status, model.comment)
+             .where(model.executor_id == executor_id, model.date.between(start, end), model.number.is_not(None),
+                    model.status.in_(states))
+             .order_by(model.date, model.id))
+    return session.execute(query)
+
+
+def _vat_invoice_rows(session, executor_id, start, end):
+    query = (select(VatInvoice.id, VatInvoice.number, VatInvoice.date, Act.contract_id, VatInvoice.customer_id,
+                    VatInvoice.amount, VatInvoice.vat_amount, VatInvoice.status, Act.id, Act.number, Act.date, Act.kind)
+             .join(Act, Act.id == VatInvoice.act_id)
+             .where(VatInvoice.executor_id == executor_id, VatInvoice.date.between(start, end))
+             .order_by(VatInvoice.date, VatInvoice.id))
+    return session.execute(query)
+
+
+def _batches(result):
+    while True:
+        rows = result.fetchmany(BATCH)
+        if not rows:
+            return
+        yield rows
+
+
+def _lines(session, line_model, owner_column, ids):
+    lines = defaultdict(list)
+    query = (select(owner_column, line_model.name, line_model.amount, line_model.vat_amount)
+             .where(owner_column.in_(ids)).order_by(owner_column, line_model.position, line_model.id))
+    for owner_id, name, amount, vat in session.execute(query):
+        lines[owner_id].append((name, amount, vat))
+    return lines
+
+
+def _involved(session, executor_id, start, end):
+    """(customer ids, contract ids) of the documents the export carries."""
+    selects = [select(m.customer_id, m.contract_id).where(m.executor_id == executor_id, m.date.between(start, end),
+                                                          m.number.is_not(None), m.status.in_(states))
+               for m, states in ((Invoice, INVOICE_STATES), (Act, ACT_STATES))]
+    rows = session.execute(union(*selects)).all()
+    return sorted({r[0] for r in rows}), sorted({r[1] for r in rows})
+
+
+def _items(session, executor_id, start, end, parties):
+    """The service items the documents' lines bill (rent first, then by name)."""
+    names = set()
+    for model, line_model, owner, states in ((Invoice, InvoiceLine, InvoiceLine.invoice_id, INVOICE_STATES),
+                                             (Act, ActLine, ActLine.act_id, ACT_STATES)):
+        query = (select(line_model.name, model.contract_id, model.kind).join(model, model.id == owner)
+                 .where(model.executor_id == executor_id, model.date.between(start, end), model.number.is_not(None),
+                        model.status.in_(states), model.status.not_in(CANCELLED))
+                 .group_by(line_model.name, model.contract_id, model.kind))
+        for name, contract_id, kind in session.execute(query):
+            names.add(parties.item_of(name, contract_id, kind))
+    return sorted(names, key=lambda n: (n != RENT_ITEM, n))
+
+
+def _header(created):
+    header = etree.Element(f"{{{MSG}}}Header", nsmap={"msg": MSG})
+    etree.SubElement(header, f"{{{MSG}}}Format").text = ED
+    etree.SubElement(header, f"{{{MSG}}}CreationDate").text = _text(created)
+    etree.SubElement(header, f"{{{MSG}}}AvailableVersion").text = VERSION
+    return header
+
+
+def _organization_object(parties):
+    node = _object("Справочник.Организации")
+    parties.organization(node, "КлючевыеСвойства")
+    executor = parties.executor
+    if executor.ogrn:
+        _el(node, "ОГРН", executor.ogrn)
+    _contacts(node, executor)
+    if parties.accounts.get(executor.id):
+        parties.bank_account(node, parties.accounts[executor.id][0])
+    return node
+
+
+def _contacts(node, party):
+    rows = [(kind, value) for kind, value in (("ЮридическийАдрес", party.address), ("Телефон", party.phone),
+                                              ("АдресЭлектроннойПочты", party.email)) if (value or "").strip()]
+    if rows:
+        info = _el(node, "КонтактнаяИнформация")
+        for kind, value in rows:
+            row = _el(info, "Строка")
+            _el(row, "ВидКонтактнойИнформации", kind)
+            _el(row, "ЗначенияПолей", value.strip())
+
+
+def _customer_object(parties, customer_id):
+    party = parties.customers[customer_id]
+    node = _object("Справочник.Контрагенты")
+    parties.customer(node, customer_id, "КлючевыеСвойства")
+    _contacts(node, party)
+    if parties.accounts.get(customer_id):
+        parties.bank_account(node, parties.accounts[customer_id][0])
+    return node
+
+
+def _account_object(parties, account):
+    node = _object("Справочник.БанковскиеСчета")
+    parties.bank_account(node, account, "КлючевыеСвойства")
+    _currency(node, "ВалютаДенежныхСредств")
+    return node
+
+
+def _contract_object(parties, contract_id):
+    contract = parties.contracts[contract_id]
+    node = _object("Справочник.Договоры")
+    parties.contract(node, contract_id, "КлючевыеСвойства")
+    if contract.end_in_force:
+        _el(node, "СрокДействия", contract.end_in_force)
+    return node
+
+
+def _item_object(name):
+    node = _object("Справочник.Номенклатура")
+    key = _item(node, name)
+    key.tag = f"{{{ED}}}КлючевыеСвойства"
+    _el(node, "ТипНоменклатуры", "Услуга")
+    return node
+
+
+def _key(parent, parties, kind, row_id, number, day, tag="КлючевыеСвойства", number_first=False):
+    node = _el(parent, tag)
+    _el(node, "Ссылка", reference(kind, row_id))
+    if number_first:
+        _el(node, "Номер", number)
+        _el(node, "Дата", _moment(day))
+    else:
+        _el(node, "Дата", _moment(day))
+        _el(node, "Номер", number)
+    parties.organization(node)
+    return node
+
+
+def _deletion(kind, tag, row_id):
+    node = _object("УдалениеОбъекта")
+    _el(_el(_el(node, "СсылкаНаОбъект"), "СсылкаНаОбъект"), tag, reference(kind, row_id))  # ЛюбаяСсылка
+    return node
+
+
+def _services(parent, parties, lines, contract_id, kind, mode, contract_rate):
+    """The service lines (Услуги/Строка): Сумма and Цена as the document shows them (with the
+    VAT when it is included, without it when it is on top), the rate and the VAT of each line."""
+    table = _el(parent, "Услуги")
+    for position, (name, amount, vat) in enumerate(lines, start=1):
+        row = _el(table, "Строка")
+        net = amount if mode == VatMode.INCLUDED.value else amount - vat
+        _el(row, "НомерСтрокиДокумента", str(position))
+        _item(row, parties.item_of(name, contract_id, kind))
+        _el(row, "Количество", "1")
+        _el(row, "Сумма", net)
+        _el(row, "Цена", net)
+        _vat_rate(row, rate_of(amount, vat, mode, contract_rate))
+        _el(row, "СуммаНДС", vat)
+        _el(row, "Содержание", name)
+    return table
+
+
+def _sale_document(tag, kind, row, lines, parties):
+    """Документ.СчетПокупателю (an invoice) or Документ.РеализацияТоваровУслуг (an act)."""
+    row_id, number, day, contract_id, customer_id, doc_kind, amount, vat, status, comment = row
+    contract = parties.contracts[contract_id]
+    mode = contract.vat_mode
+    node = _object(tag)
+    _key(node, parties, kind, row_id, number, day)
+    act = kind == "act"
+    if act:
+        _el(node, "ВидОперации", "РеализацияКлиенту")
+    _currency(node)
+    _el(node, "Сумма", amount)
+    if act:
+        _el(node, "СуммаВключаетНДС", mode != VatMode.ON_TOP.value)
+        parties.executor_account(node)
+    parties.customer(node, customer_id)
+    parties.settlement(node, contract_id)
+    if act:
+        _el(node, "Налогообложение", "ПродажаНеОблагаетсяНДС" if mode == VatMode.NONE.value else "ПродажаОблагаетсяНДС")
+    else:
+        _el(node, "СуммаВключаетНДС", mode != VatMode.ON_TOP.value)
+        parties.executor_account(node)
+    _services(node, parties, lines or [(subject(doc_kind), amount, vat)], contract_id, doc_kind, mode, contract.vat_rate)
+    if comment:
+        _el(_el(node, "ОбщиеСвойстваОбъектовФормата"), "Комментарий", comment)
+    return node
+
+
+def _vat_invoice_document(row, lines, parties):
+    row_id, number, day, contract_id, customer_id, amount, vat, status, act_id, act_number, act_date, kind = row
+    contract = parties.contracts[contract_id]
+    node = _object("Документ.СчетФактураВыданный")
+    _key(node, parties, "vat_invoice", row_id, number, day, number_first=True)
+    _currency(node)
+    _el(node, "Сумма", amount)
+    parties.customer(node, customer_id)
+    parties.contract(node, contract_id)
+    rates = {rate_of(a, v, contract.vat_mode, contract.vat_rate) for _, a, v in lines} or {
+        rate_of(amount, vat, contract.vat_mode, contract.vat_rate)}
+    if len(rates) == 1:
+        _vat_rate(node, rates.pop())
+    _el(node, "СуммаНДС", vat)
+    _el(node, "ВидСчетаФактуры", "НаРеализацию")
+    _el(node, "КодВидаОперации", "01")
+    _el(node, "Выставлен", True)
+    _el(node, "ДатаВыставления", day)
+    _el(node, "СпособВыставления", "НаБумажномНосителе")
+    basis = _el(_el(_el(node, "ДокументыОснования"), "Строка"), "ДокументОснование")
+    _key(basis, parties, "act", act_id, act_number, act_date, tag="РеализацияТоваровУслугСсылка")
+    return node
+
+
+def write(session, executor, start, end, out, created=None):
+    """Write the EnterpriseData message of `executor`'s documents dated start..end to the
+    binary file `out`; returns the Summary."""
+    check_request(executor, start, end)
+    created = created or datetime.now()
+    summary = Summary(executor.inn or executor.name, start, end)
+    customer_ids, contract_ids = _involved(session, executor.id, start, end)
+    parties = _Parties(session, executor, customer_ids, contract_ids)
+    with etree.xmlfile(out, encoding="UTF-8") as xf:
+        xf.write_declaration()
+        with xf.element("Message", nsmap={"msg": MSG, "xs": "http://www.w3.org/2001/XMLSchema",
+                                          "xsi": "http://www.w3.org/2001/XMLSchema-instance"}):
+            xf.write(_header(created))
+            with xf.element(f"{{{ED}}}Body", nsmap={None: ED}):
+                xf.write(_organization_object(parties))
+                for account in parties.accounts.get(executor.id, []):
+                    xf.write(_account_object(parties, account))
+                for customer_id in customer_ids:
+                    xf.write(_customer_object(parties, customer_id))
+                    for account in parties.accounts.get(customer_id, []):
+                        xf.write(_account_object(parties, account))
+                for contract_id in contract_ids:
+                    xf.write(_contract_object(parties, contract_id))
+                items = _items(session, executor.id, start, end, parties)
+                for name in items:
+                    xf.write(_item_object(name))
+                summary.counts.update(customers=len(customer_ids), contracts=len(contract_ids), items=len(items))
+                _write_documents(session, xf, parties, summary, start, end)
+    return summary
+
+
+def _write_documents(session, xf, parties, summary, start, end):
+    executor = parties.executor
+    for model, line_model, owner, states, tag, kind, count in (
+        (Invoice, InvoiceLine, InvoiceLine.invoice_id, INVOICE_STATES, "Документ.СчетПокупателю", "invoice", "invoices"),
+        (Act, ActLine, ActLine.act_id, ACT_STATES, "Документ.РеализацияТоваровУслуг", "act", "acts"),
+    ):
+        for rows in _batches(_document_rows(session, model, executor.id, start, end, states)):
+            lines = _lines(session, line_model, owner, [r[0] for r in rows if r[8] not in CANCELLED])
+            for row in rows:
+                if row[8] in CANCELLED:
+                    xf.write(_deletion(kind, f"{tag.split('.', 1)[1]}Ссылка", row[0]))
+                    summary.counts["cancelled"] += 1
+                else:
+                    xf.write(_sale_document(tag, kind, row, lines.get(row[0]), parties))
+                    summary.counts[count] += 1
+    if not executor.vat_invoices_enabled:
+        return
+    for rows in _batches(_vat_invoice_rows(session, executor.id, start, end)):
+        lines = _lines(session, ActLine, ActLine.act_id, [r[8] for r in rows if r[7] not in CANCELLED])
+        for row in rows:
+            if row[7] in CANCELLED:
+                xf.write(_deletion("vat_invoice", "СчетФактураВыданныйСсылка", row[0]))
+                summary.counts["cancelled"] += 1
+            elif row[3] in parties.contracts:
+                xf.write(_vat_invoice_document(row, lines.get(row[8], []), parties))
+                summary.counts["vat_invoices"] += 1
+
