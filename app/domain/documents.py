@@ -3,21 +3,11 @@ by hand, cancelling, signing acts, and the VAT invoice that follows its act."""
 from decimal import Decimal
 
 from app.domain import numbering, schedule
-from app.domain.enums import N_, ActStatus, DocumentKind, InvoiceStatus, VatInvoiceStatus
+from app.domain.enums import N_, ActStatus, InvoiceStatus, VatInvoiceStatus, document_subject
 from app.errors import DomainError, ValidationFailed
 from app.models import Act, ActLine, InvoiceLine, VatInvoice
 
 ZERO = Decimal("0.00")
-_SUBJECT = {
-    DocumentKind.RENT.value: "Арендная плата",
-    DocumentKind.DEPOSIT.value: "Обеспечительный платёж",
-    DocumentKind.OTHER.value: "Услуги по договору",
-}
-
-
-def subject(kind):
-    """What a document of `kind` bills, as its default line says ("Арендная плата" ...)."""
-    return _SUBJECT.get(kind, _SUBJECT[DocumentKind.OTHER.value])
 
 
 def take_parties_from_contract(document):
@@ -41,7 +31,7 @@ def _sync_lines(document):
     """A document without lines gets one for its whole amount; a single line follows the document."""
     line_model = ActLine if isinstance(document, Act) else InvoiceLine
     if not document.lines:
-        name = f"{subject(document.kind)} за период с {document.period_start:%d.%m.%Y} по {document.period_end:%d.%m.%Y}"
+        name = f"{document_subject(document.kind)} за период с {document.period_start:%d.%m.%Y} по {document.period_end:%d.%m.%Y}"
         document.lines = [line_model(position=1, name=name)]
     if len(document.lines) == 1:
         line = document.lines[0]

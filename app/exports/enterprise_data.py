@@ -23,13 +23,12 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from lxml import etree
-from sqlalchemy import select, union
+from sqlalchemy import Boolean, Date, Integer, Numeric, String, column, select, table, union
 
-from app.domain.documents import subject
 from app.domain.enums import N_, ActStatus, DocumentKind, InvoiceStatus, PartyKind, VatInvoiceStatus, VatMode
+from app.domain.enums import document_subject as subject
 from app.domain.vat import rate_of
 from app.errors import DomainError
-from app.models import Act, ActLine, BankAccount, Contract, ContractService, Counterparty, Invoice, InvoiceLine, VatInvoice
 
 ED = "http://v8.1c.ru/edi/edi_stnd/EnterpriseData/1.19"
 MSG = "http://www.1c.ru/SSL/Exchange/Message"
@@ -38,6 +37,37 @@ BATCH = 1000  # documents per query
 REFERENCES = uuid.UUID("8d6f3c2e-4b1a-5e7f-9c0d-1a2b3c4d5e6f")  # the namespace of our object references
 RENT_ITEM = subject(DocumentKind.RENT.value)
 KINDS = ("invoices", "acts", "vat_invoices")
+
+# The tables read, as plain SQL constructs: exporters import no models (and so no Flask-AppBuilder).
+_MONEY, _RATE = Numeric(14, 2), Numeric(7, 4)
+Counterparty = table("counterparty", *(column(n, String) for n in (
+    "kind", "name", "full_name", "inn", "kpp", "ogrn", "address", "phone", "email")), column("id", Integer),
+    column("is_executor", Boolean), column("vat_invoices_enabled", Boolean))
+BankAccount = table("bank_account", column("id", Integer), column("counterparty_id", Integer), column("account", String),
+                    column("bik", String), column("bank_name", String), column("corr_account", String))
+Contract = table("contract", column("id", Integer), column("number", String), column("date", Date),
+                 column("executor_id", Integer), column("customer_id", Integer), column("vat_mode", String),
+                 column("vat_rate", _RATE), column("end_in_force", Date))
+ContractService = table("contract_service", column("contract_id", Integer), column("name", String))
+
+
+def _document_table(name):
+    return table(name, column("id", Integer), column("number", String), column("date", Date),
+                 column("contract_id", Integer), column("executor_id", Integer), column("customer_id", Integer),
+                 column("kind", String), column("amount", _MONEY), column("vat_amount", _MONEY), column("status", String),
+                 column("comment", String))
+
+
+def _line_table(name, owner):
+    return table(name, column("id", Integer), column(owner, Integer), column("position", Integer), column("name", String),
+                 column("amount", _MONEY), column("vat_amount", _MONEY))
+
+
+Invoice, Act = _document_table("invoice"), _document_table("act")
+InvoiceLine, ActLine = _line_table("invoice_line", "invoice_id"), _line_table("act_line", "act_id")
+VatInvoice = table("vat_invoice", column("id", Integer), column("act_id", Integer), column("executor_id", Integer),
+                   column("customer_id", Integer), column("number", String), column("date", Date),
+                   column("amount", _MONEY), column("vat_amount", _MONEY), column("status", String))
 
 INVOICE_STATES = (InvoiceStatus.ISSUED.value, InvoiceStatus.CANCELLED.value)
 ACT_STATES = (ActStatus.ON_SIGNING.value, ActStatus.SIGNED.value, ActStatus.CANCELLED.value)
@@ -72,8 +102,8 @@ def executor_by_inn(session, inn):
     inn = (inn or "").strip()
     if not inn:
         raise DomainError(NO_EXECUTOR)
-    found = session.scalars(select(Counterparty).where(Counterparty.inn == inn).order_by(
-        Counterparty.is_executor.desc(), Counterparty.id)).first()
+    found = session.execute(select(Counterparty).where(Counterparty.c.inn == inn).order_by(
+        Counterparty.c.is_executor.desc(), Counterparty.c.id)).first()
     if found is None:
         raise DomainError(UNKNOWN_EXECUTOR % {"inn": inn})
     return found
@@ -150,14 +180,15 @@ class _Parties:
 
     def __init__(self, session, executor, customer_ids, contract_ids):
         self.executor = executor
-        self.customers = {c.id: c for c in session.scalars(select(Counterparty).where(Counterparty.id.in_(customer_ids)))}
+        self.customers = {c.id: c for c in session.execute(select(Counterparty).where(Counterparty.c.id.in_(customer_ids)))}
         self.accounts = defaultdict(list)
         owners = set(customer_ids) | {executor.id}
-        for account in session.scalars(select(BankAccount).where(BankAccount.counterparty_id.in_(owners)).order_by(BankAccount.id)):
+        query = select(BankAccount).where(BankAccount.c.counterparty_id.in_(owners)).order_by(BankAccount.c.id)
+        for account in session.execute(query):
             self.accounts[account.counterparty_id].append(account)
-        self.contracts = {c.id: c for c in session.scalars(select(Contract).where(Contract.id.in_(contract_ids)))}
+        self.contracts = {c.id: c for c in session.execute(select(Contract).where(Contract.c.id.in_(contract_ids)))}
         self.services = defaultdict(list)
-        for service in session.scalars(select(ContractService).where(ContractService.contract_id.in_(contract_ids))):
+        for service in session.execute(select(ContractService).where(ContractService.c.contract_id.in_(contract_ids))):
             self.services[service.contract_id].append(service.name.strip())
 
     def organization(self, parent, tag="Организация"):
@@ -286,20 +317,20 @@ def _vat_rate(parent, rate):
 # --- the message ----------------------------------------------------------------------------
 
 def _document_rows(session, model, executor_id, start, end, states):
-    query = (select(model.id, model.number, model.date, model.contract_id, model.customer_id, model.kind, model.amount,
-                    model.vat_amount, model.status, model.comment)
-             .where(model.executor_id == executor_id, model.date.between(start, end), model.number.is_not(None),
-                    model.status.in_(states))
-             .order_by(model.date, model.id))
+    m = model.c
+    query = (select(m.id, m.number, m.date, m.contract_id, m.customer_id, m.kind, m.amount, m.vat_amount, m.status, m.comment)
+             .where(m.executor_id == executor_id, m.date.between(start, end), m.number.is_not(None), m.status.in_(states))
+             .order_by(m.date, m.id))
     return session.execute(query)
 
 
 def _vat_invoice_rows(session, executor_id, start, end):
-    query = (select(VatInvoice.id, VatInvoice.number, VatInvoice.date, Act.contract_id, VatInvoice.customer_id,
-                    VatInvoice.amount, VatInvoice.vat_amount, VatInvoice.status, Act.id, Act.number, Act.date, Act.kind)
-             .join(Act, Act.id == VatInvoice.act_id)
-             .where(VatInvoice.executor_id == executor_id, VatInvoice.date.between(start, end))
-             .order_by(VatInvoice.date, VatInvoice.id))
+    v, a = VatInvoice.c, Act.c
+    query = (select(v.id, v.number, v.date, a.contract_id, v.customer_id, v.amount, v.vat_amount, v.status, a.id, a.number,
+                    a.date, a.kind)
+             .join(Act, a.id == v.act_id)
+             .where(v.executor_id == executor_id, v.date.between(start, end))
+             .order_by(v.date, v.id))
     return session.execute(query)
 
 
@@ -311,10 +342,10 @@ def _batches(result):
         yield rows
 
 
-def _lines(session, line_model, owner_column, ids):
-    lines = defaultdict(list)
-    query = (select(owner_column, line_model.name, line_model.amount, line_model.vat_amount)
-             .where(owner_column.in_(ids)).order_by(owner_column, line_model.position, line_model.id))
+def _lines(session, line_model, owner, ids):
+    lines, c = defaultdict(list), line_model.c
+    query = (select(c[owner], c.name, c.amount, c.vat_amount)
+             .where(c[owner].in_(ids)).order_by(c[owner], c.position, c.id))
     for owner_id, name, amount, vat in session.execute(query):
         lines[owner_id].append((name, amount, vat))
     return lines
@@ -322,9 +353,9 @@ def _lines(session, line_model, owner_column, ids):
 
 def _involved(session, executor_id, start, end):
     """(customer ids, contract ids) of the documents the export carries."""
-    selects = [select(m.customer_id, m.contract_id).where(m.executor_id == executor_id, m.date.between(start, end),
-                                                          m.number.is_not(None), m.status.in_(states))
-               for m, states in ((Invoice, INVOICE_STATES), (Act, ACT_STATES))]
+    selects = [select(m.c.customer_id, m.c.contract_id).where(
+        m.c.executor_id == executor_id, m.c.date.between(start, end), m.c.number.is_not(None), m.c.status.in_(states))
+        for m, states in ((Invoice, INVOICE_STATES), (Act, ACT_STATES))]
     rows = session.execute(union(*selects)).all()
     return sorted({r[0] for r in rows}), sorted({r[1] for r in rows})
 
@@ -332,12 +363,12 @@ def _involved(session, executor_id, start, end):
 def _items(session, executor_id, start, end, parties):
     """The service items the documents' lines bill (rent first, then by name)."""
     names = set()
-    for model, line_model, owner, states in ((Invoice, InvoiceLine, InvoiceLine.invoice_id, INVOICE_STATES),
-                                             (Act, ActLine, ActLine.act_id, ACT_STATES)):
-        query = (select(line_model.name, model.contract_id, model.kind).join(model, model.id == owner)
-                 .where(model.executor_id == executor_id, model.date.between(start, end), model.number.is_not(None),
-                        model.status.in_(states), model.status.not_in(CANCELLED))
-                 .group_by(line_model.name, model.contract_id, model.kind))
+    for model, line_model, owner in ((Invoice, InvoiceLine, "invoice_id"), (Act, ActLine, "act_id")):
+        m, line = model.c, line_model.c
+        query = (select(line.name, m.contract_id, m.kind).join(model, m.id == line[owner])
+                 .where(m.executor_id == executor_id, m.date.between(start, end), m.number.is_not(None),
+                        m.status.not_in(CANCELLED))
+                 .group_by(line.name, m.contract_id, m.kind))
         for name, contract_id, kind in session.execute(query):
             names.add(parties.item_of(name, contract_id, kind))
     return sorted(names, key=lambda n: (n != RENT_ITEM, n))
@@ -531,8 +562,8 @@ def write(session, executor, start, end, out, created=None):
 def _write_documents(session, xf, parties, summary, start, end):
     executor = parties.executor
     for model, line_model, owner, states, tag, kind, count in (
-        (Invoice, InvoiceLine, InvoiceLine.invoice_id, INVOICE_STATES, "Документ.СчетПокупателю", "invoice", "invoices"),
-        (Act, ActLine, ActLine.act_id, ACT_STATES, "Документ.РеализацияТоваровУслуг", "act", "acts"),
+        (Invoice, InvoiceLine, "invoice_id", INVOICE_STATES, "Документ.СчетПокупателю", "invoice", "invoices"),
+        (Act, ActLine, "act_id", ACT_STATES, "Документ.РеализацияТоваровУслуг", "act", "acts"),
     ):
         for rows in _batches(_document_rows(session, model, executor.id, start, end, states)):
             lines = _lines(session, line_model, owner, [r[0] for r in rows if r[8] not in CANCELLED])
@@ -546,7 +577,7 @@ def _write_documents(session, xf, parties, summary, start, end):
     if not executor.vat_invoices_enabled:
         return
     for rows in _batches(_vat_invoice_rows(session, executor.id, start, end)):
-        lines = _lines(session, ActLine, ActLine.act_id, [r[8] for r in rows if r[7] not in CANCELLED])
+        lines = _lines(session, ActLine, "act_id", [r[8] for r in rows if r[7] not in CANCELLED])
         for row in rows:
             if row[7] in CANCELLED:
                 xf.write(_deletion("vat_invoice", "СчетФактураВыданныйСсылка", row[0]))
