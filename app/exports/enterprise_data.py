@@ -193,29 +193,14 @@ class _Parties:
 
     def organization(self, parent, tag="Организация"):
         node = _el(parent, tag)
-        executor = self.executor
-        _el(node, "Наименование", _cut(executor.name, 255))
-        if executor.full_name:
-            _el(node, "НаименованиеПолное", _cut(executor.full_name, 500))
-        if executor.inn:
-            _el(node, "ИНН", executor.inn)
-        if executor.kpp and executor.kind == PartyKind.LEGAL.value:
-            _el(node, "КПП", executor.kpp)
-        _el(node, "ЮридическоеФизическоеЛицо", _legal_form(executor))
+        _requisites(node, self.executor)
         return node
 
     def customer(self, parent, customer_id, tag="Контрагент"):
         party = self.customers[customer_id]
         node = _el(parent, tag)
         _el(node, "Ссылка", reference("counterparty", party.id))
-        _el(node, "Наименование", _cut(party.name, 255))
-        if party.full_name:
-            _el(node, "НаименованиеПолное", _cut(party.full_name, 500))
-        if party.inn:
-            _el(node, "ИНН", party.inn)
-        if party.kpp and party.kind == PartyKind.LEGAL.value:
-            _el(node, "КПП", party.kpp)
-        _el(node, "ЮридическоеФизическоеЛицо", _legal_form(party))
+        _requisites(node, party)
         if party.kind == PartyKind.SOLE.value:
             _el(node, "ИндивидуальныйПредприниматель", True)
         return node
@@ -277,8 +262,16 @@ class _Parties:
         return subject(kind)
 
 
-def _legal_form(party):
-    return "ЮридическоеЛицо" if party.kind == PartyKind.LEGAL.value else "ФизическоеЛицо"
+def _requisites(node, party):
+    """Name, INN, KPP (legal entities only) and legal form: how 1C matches a party."""
+    _el(node, "Наименование", _cut(party.name, 255))
+    if party.full_name:
+        _el(node, "НаименованиеПолное", _cut(party.full_name, 500))
+    if party.inn:
+        _el(node, "ИНН", party.inn)
+    if party.kpp and party.kind == PartyKind.LEGAL.value:
+        _el(node, "КПП", party.kpp)
+    _el(node, "ЮридическоеФизическоеЛицо", "ЮридическоеЛицо" if party.kind == PartyKind.LEGAL.value else "ФизическоеЛицо")
 
 
 def _currency(parent, tag="Валюта"):

@@ -89,6 +89,7 @@ def scheduled_export(session, day, summary):
             session.commit()
         except IntegrityError:  # another run made this period's export at the same moment
             session.rollback()
+            log.info("the scheduled 1C export %s was made by another run", key)
             result["already"] += 1
             continue
         result["exported"] += 1

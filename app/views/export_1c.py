@@ -68,7 +68,8 @@ class Export1CView(_Page):
             return self._render(form)
         executor = db.session.get(Counterparty, form.executor.data) if form.executor.data else None
         try:
-            run = exporting.make(db.session, executor, form.start.data, form.end.data, exporting.exports_dir(), user_id=current_user_id())
+            run = exporting.make(db.session, executor, form.start.data, form.end.data, exporting.exports_dir(),
+                                 user_id=current_user_id())
         except DomainError as error:
             db.session.rollback()
             flash(gettext(str(error)), "danger")
