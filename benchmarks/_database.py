@@ -20,10 +20,11 @@ def _ensure_database(name):
     return make_url(SERVER_URL).set(database=name).render_as_string(hide_password=False)
 
 
-def app_with_contracts(database, contracts, prepare=None):
+def app_with_contracts(database, contracts, prepare=None, all_active=False):
     """The app on the benchmark database `database` (on the server of ARENDA_BENCH_DATABASE_URL,
     kept between runs) holding at least `contracts` contracts, and a user OWNER who may sign in.
-    `prepare(session)` runs once, right after the contracts are generated."""
+    `prepare(session)` runs once, right after the contracts are generated; `all_active`: every
+    contract billed every month (see app.demo.generate)."""
     from flask_migrate import upgrade
 
     from app import create_app
@@ -44,7 +45,7 @@ def app_with_contracts(database, contracts, prepare=None):
         present = db.session.scalar(select(func.count(Contract.id)))
         if present < contracts:
             print(f"generating {contracts - present} contracts (once) ...", flush=True)
-            generate(db.session, contracts - present, today())
+            generate(db.session, contracts - present, today(), all_active=all_active)
             if prepare is not None:
                 prepare(db.session)
         db.session.commit()

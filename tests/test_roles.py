@@ -43,6 +43,10 @@ for role in EXPECTED:
     # The start page's counts (and their REST twin) are for whoever may read some list.
     EXPECTED[role][P.RESOURCE_DASHBOARD] = {R} if role != P.ROLE_TARIFF else set()
 EXPECTED[P.ROLE_OWNER][P.RESOURCE_CARD_RULES] = RW  # Настройки: the card-payment rules are settings
+# SPEC §1.1: the accountant does the 1C import/export; the schedule of it is a portal setting (Owner).
+EXPECTED[P.ROLE_OWNER][P.RESOURCE_EXPORT_1C] = RW
+EXPECTED[P.ROLE_ACCOUNTANT][P.RESOURCE_EXPORT_1C] = RW
+EXPECTED[P.ROLE_OWNER][P.RESOURCE_EXPORT_1C_SETTINGS] = RW
 STAFF_ROLES_ALLOWED = {P.ROLE_OWNER}
 
 

@@ -4,24 +4,19 @@ signing acts."""
 from decimal import Decimal
 
 from app.domain import issuing, schedule
-from app.domain.enums import N_, ActStatus, DocumentKind
+from app.domain.enums import N_, ActStatus, document_subject
 from app.domain.issuing import is_issued, take_parties_from_contract  # noqa: F401 — the documents' rules, named here too
 from app.errors import DomainError, ValidationFailed
 from app.models import Act, ActLine, InvoiceLine
 
 ZERO = Decimal("0.00")
-_SUBJECT = {
-    DocumentKind.RENT.value: "Арендная плата",
-    DocumentKind.DEPOSIT.value: "Обеспечительный платёж",
-    DocumentKind.OTHER.value: "Услуги по договору",
-}
 
 
 def _sync_lines(document):
     """A document without lines gets one for its whole amount; a single line follows the document."""
     line_model = ActLine if isinstance(document, Act) else InvoiceLine
     if not document.lines:
-        name = f"{_SUBJECT.get(document.kind, _SUBJECT[DocumentKind.OTHER.value])} за период с {document.period_start:%d.%m.%Y} по {document.period_end:%d.%m.%Y}"
+        name = f"{document_subject(document.kind)} за период с {document.period_start:%d.%m.%Y} по {document.period_end:%d.%m.%Y}"
         document.lines = [line_model(position=1, name=name)]
     if len(document.lines) == 1:
         line = document.lines[0]

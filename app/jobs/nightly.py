@@ -11,6 +11,7 @@ from app.domain import dates, issuing, schedule
 from app.extensions import db
 from app.models import Contract
 from app.jobs import with_app_context
+from app.jobs.export_1c import scheduled_export
 from app.notify.events import nightly_step as notify
 from app.timeutil import today
 
@@ -62,6 +63,7 @@ STEPS = [
     ("schedules", extend_schedules),
     ("issued", issue_documents),
     ("notifications", notify),
+    ("export_1c", scheduled_export),  # the scheduled export to 1C, once per period
 ]
 
 

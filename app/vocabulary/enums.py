@@ -121,6 +121,18 @@ class DocumentKind(Labelled):
     OTHER = "other", N_("Прочее")
 
 
+# What a document of each kind bills, as its default line (and the 1C export's service item) says.
+DOCUMENT_SUBJECTS = {
+    DocumentKind.RENT.value: "Арендная плата",
+    DocumentKind.DEPOSIT.value: "Обеспечительный платёж",
+    DocumentKind.OTHER.value: "Услуги по договору",
+}
+
+
+def document_subject(kind):
+    return DOCUMENT_SUBJECTS.get(kind, DOCUMENT_SUBJECTS[DocumentKind.OTHER.value])
+
+
 class PaymentState(Labelled):
     UNPAID = "unpaid", N_("Не оплачен")
     PARTLY = "partly", N_("Оплачен частично")
