@@ -1,7 +1,7 @@
 """Счета и акты → «Экспорт в 1С» (one executor, one period, the file downloads; the history
 of exports with download again) and Настройки → «Экспорт в 1С» (the scheduled export)."""
-from flask import abort, flash, redirect, send_file, url_for
-from flask_appbuilder import BaseView, expose, has_access
+from flask import abort, redirect, send_file, url_for
+from flask_appbuilder import expose, has_access
 from flask_appbuilder.forms import DynamicForm
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _
@@ -11,12 +11,13 @@ from wtforms.validators import InputRequired, Optional
 
 from app import permissions as P
 from app.domain import export_schedule
-from app.errors import DomainError, ValidationFailed
 from app.extensions import db
+from app.hooks.actor import current_user_id
 from app.jobs import export_1c as exporting
 from app.models import Counterparty, ExportRun
-from app.views.base import compressed_permissions, current_user_id
+from app.views.base import compressed_permissions
 from app.views.formatters import date_ru, moment
+from app.views.pages import ArendaPage, done, transaction
 
 HISTORY_ROWS = 50
 XML = "application/xml"
@@ -37,13 +38,7 @@ class ExportForm(DynamicForm):
     end = DateField(_("по"), validators=[InputRequired(message=_("Укажите дату окончания периода"))])
 
 
-class _Page(BaseView):
-    """A page of our own (not a model list): read/write permissions like every view."""
-
-    base_permissions = [P.CAN_READ, P.CAN_WRITE]
-
-
-class Export1CView(_Page):
+class Export1CView(ArendaPage):
     route_base = "/documents/export-1c"
     class_permission_name = P.RESOURCE_EXPORT_1C
     method_permission_name = compressed_permissions(extra_read=("page", "download"), extra_write=("export",))
@@ -62,19 +57,14 @@ class Export1CView(_Page):
 
     @expose("/", methods=["POST"])
     @has_access
+    @transaction(lambda self: self._render(ExportForm()))  # the posted values shown again with the refusal
     def export(self):
         form = ExportForm()
         if not form.validate_on_submit():
             return self._render(form)
         executor = db.session.get(Counterparty, form.executor.data) if form.executor.data else None
-        try:
-            run = exporting.make(db.session, executor, form.start.data, form.end.data, exporting.exports_dir(),
-                                 user_id=current_user_id())
-        except DomainError as error:
-            db.session.rollback()
-            flash(gettext(str(error)), "danger")
-            return self._render(form)
-        db.session.commit()
+        run = exporting.make(db.session, executor, form.start.data, form.end.data, exporting.exports_dir(),
+                             user_id=current_user_id())
         return self._file(run)
 
     @expose("/<int:pk>/download")
@@ -103,7 +93,7 @@ class ScheduleForm(DynamicForm):
     email = StringField(_("Адрес для файла выгрузки"))
 
 
-class Export1CSettingsView(_Page):
+class Export1CSettingsView(ArendaPage):
     route_base = "/settings/export-1c"
     class_permission_name = P.RESOURCE_EXPORT_1C_SETTINGS
     method_permission_name = compressed_permissions(extra_read=("settings",), extra_write=("save",))
@@ -126,21 +116,20 @@ class Export1CSettingsView(_Page):
 
     @expose("/", methods=["POST"])
     @has_access
+    @transaction(lambda self: self._render(ScheduleForm()))
     def save(self):
         form = ScheduleForm()
         if not form.validate_on_submit():
             return self._render(form)
         schedule = export_schedule.Schedule(periodicity=form.periodicity.data, day=form.day.data or 0,
                                             executor_ids=list(form.executor_ids.data or []), email=form.email.data or "")
-        try:
-            export_schedule.save(db.session, schedule)
-        except ValidationFailed as error:
-            db.session.rollback()
-            for name, messages in error.errors.items():
+        problems = export_schedule.problems(schedule)
+        if problems:  # shown next to their fields; nothing saved
+            for name, messages in problems.items():
                 form[name].errors = list(form[name].errors) + [gettext(m) for m in messages]
             return self._render(form)
-        db.session.commit()
-        flash(gettext("Настройки выгрузки в 1С сохранены"), "success")
+        export_schedule.save(db.session, schedule)
+        done(gettext("Настройки выгрузки в 1С сохранены"))
         return redirect(url_for(".settings"))
 
 
