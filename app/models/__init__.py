@@ -13,6 +13,7 @@ from app.models.contract import (
     contract_contact,
 )
 from app.models.document import Act, ActLine, DocumentCounter, Invoice, InvoiceLine, VatInvoice
+from app.models.inquiry import Inquiry
 from app.models.login import LoginFailure
 from app.models.money import Allocation, ImportBatch, Payment
 from app.models.notice import OutboxMessage
@@ -23,6 +24,6 @@ from app.models.settings import Setting
 __all__ = [
     "Model", "Group", "Role", "User", "Account", "Agreement", "AgreementRoom", "Contract", "ContractRoom", "ContractService",
     "ContractStatusChange", "contract_contact", "Act", "ActLine", "DocumentCounter", "Invoice", "InvoiceLine",
-    "VatInvoice", "LoginFailure", "Allocation", "ImportBatch", "Payment", "OutboxMessage", "BankAccount", "ContactPerson",
+    "VatInvoice", "Inquiry", "LoginFailure", "Allocation", "ImportBatch", "Payment", "OutboxMessage", "BankAccount", "ContactPerson",
     "Counterparty", "Building", "BuildingPhoto", "Floor", "Room", "Section", "Setting",
 ]
