@@ -39,7 +39,10 @@ def feed(kind, token):
     except IntegrityError:  # a concurrent poller stored the same change first: its moment is as good
         db.session.rollback()
         moment = utcnow().replace(microsecond=0)
-    response = Response(feed_writers.render(kind, found, moment), content_type=feed_writers.CONTENT_TYPE)
+    unchanged = request.if_none_match.contains(etag)  # no XML to write for a poller that has it
+    response = Response(b"" if unchanged else feed_writers.render(kind, found, moment), content_type=feed_writers.CONTENT_TYPE)
+    if unchanged:
+        response.status_code = 304
     response.set_etag(etag)
     response.last_modified = moment
     response.headers["Cache-Control"] = "no-cache"
