@@ -166,6 +166,7 @@ def test_the_photo_url_serves_the_building_photo(client, session, app, property_
     photo = session.query(Building).filter_by(name="БЦ «Север»").one().photos[0]
     assert client.get(feeds.photo_path(photo.id)).data.startswith(b"\xff\xd8")
     assert client.get(feeds.photo_path(photo.id + 1000)).status_code == 404
+    assert client.get(feeds.photo_path(10**20)).status_code == 404
 
 
 def test_cli_feed_cian_prints_the_feed_as_served(app, session, client, property_, tmp_path):

@@ -99,8 +99,10 @@ def test_a_post_without_the_csrf_token_is_refused(client, session, place, app):
     assert session.query(Inquiry).count() == 0
 
 
-def test_an_unknown_building_is_refused(client, session, place):
-    assert _send(client, place, building_id="999999").status_code == 400
+@pytest.mark.parametrize("building_id, section_id", [("999999", ""), ("99999999999999999999", "99999999999999999999"),
+                                                     ("١٢", "x")])
+def test_an_unknown_building_is_refused(client, session, place, building_id, section_id):
+    assert _send(client, place, building_id=building_id, section_id=section_id).status_code == 400
     assert session.query(Inquiry).count() == 0
 
 

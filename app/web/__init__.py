@@ -18,6 +18,7 @@ from app.notify import events
 from app.timeutil import today, utcnow
 
 blueprint = Blueprint("public", __name__)
+MAX_ID = 2**31 - 1  # an integer column's largest id: a longer number names nothing (and no 500)
 
 
 def _base():
@@ -52,7 +53,7 @@ def feed(kind, token):
 @blueprint.route("/site/photos/<int:photo_id>")
 def photo(photo_id):
     """A building photo, for the site and the feeds: only photos of the buildings shown."""
-    item = db.session.get(BuildingPhoto, photo_id)
+    item = db.session.get(BuildingPhoto, photo_id) if photo_id <= MAX_ID else None
     chosen = feeds.selected_building_ids(db.session)
     if item is None or (chosen is not None and item.building_id not in chosen):
         abort(404)
@@ -89,10 +90,15 @@ def site():
     return _page(notice="sent" if request.args.get("sent") else None)
 
 
+def _id(text):
+    text = (text or "").strip()
+    return int(text) if text.isascii() and text.isdigit() and int(text) <= MAX_ID else None
+
+
 def _target(form):
     """The building and section the form was sent for (a section picked in the form wins)."""
-    section = db.session.get(Section, int(form.section_id.data)) if (form.section_id.data or "").isdigit() else None
-    building_id = int(form.building_id.data) if (form.building_id.data or "").isdigit() else None
+    section_id, building_id = _id(form.section_id.data), _id(form.building_id.data)
+    section = db.session.get(Section, section_id) if section_id is not None else None
     if section is not None and building_id is not None and section.building_id != building_id:
         section = None
     shown = {building.id: building for building, _, _ in feeds.site_buildings(db.session, today(), _base())}
