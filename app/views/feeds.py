@@ -108,7 +108,7 @@ class InquiryView(ArendaModelView):
     edit_columns = ["status"]
     order_columns = ["created", "name", "status"]
     base_order = ("created", "desc")
-    label_columns = {"created": _("Получена"), "message": _("Сообщение"), "address": _("IP-адрес отправителя")}
+    label_columns = {"created": _("Получена"), "name": _("Имя"), "message": _("Сообщение"), "address": _("IP-адрес отправителя")}
     formatters_columns = {"status": enum_label(InquiryStatus), "created": moment, "message": _short}
 
     edit_form_extra_fields = {"status": SelectField(_("Статус"), choices=enum_choices(InquiryStatus))}

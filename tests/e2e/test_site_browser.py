@@ -38,7 +38,16 @@ def test_a_visitor_sends_an_inquiry_and_the_manager_finds_it(browser, live_serve
     assert row.count() == 1 and "Новая" in row.inner_text() and "БЦ «Север»" in row.inner_text()
     if SHOTS:
         page.screenshot(path=f"{SHOTS}/inquiries.png", full_page=True)
-        page.goto("/logout/")
-        sign_in(page, role_username("Owner"), PASSWORD)
-        page.goto("/feedsettings/")
+
+
+def test_the_feed_urls_copy_button_runs_under_the_csp(page, session):
+    problems = []
+    page.on("console", lambda message: problems.append(message.text) if message.type == "error" else None)
+    sign_in(page, role_username("Owner"), PASSWORD)
+    page.goto("/feedsettings/")
+    page.locator(".copy-url").first.click()
+    assert page.locator(".copy-url", has_text="Скопировано").count() == 1  # the nonce'd script ran
+    assert "/feeds/cian/" in page.input_value("#url-cian")
+    assert not [p for p in problems if "Content Security Policy" in p], problems
+    if SHOTS:
         page.screenshot(path=f"{SHOTS}/feed-settings.png", full_page=True)
