@@ -209,3 +209,20 @@ def test_the_settings_page_chooses_buildings_floors_and_modes(client, session, l
     assert objects[0].findtext("Photos/PhotoSchema/FullUrl").startswith("https://arenda.example.ru/site/photos/")
     refused = client.post("/feedsettings/save", data={"phone": "12", "base_url": ""}, follow_redirects=True)
     assert "Телефон: укажите 10 цифр" in refused.get_data(as_text=True)
+
+
+def test_a_listing_gives_the_responsible_managers_phone_else_the_sites(client, session, login_as, app, property_):
+    manager = app.appbuilder.sm.find_user(username="manager")
+    south = session.query(Building).filter_by(name="Склад Юг").one()
+    south.manager_id = manager.id
+    session.commit()
+    login_as("Owner")
+    assert f'name="manager-phone-{manager.id}"' in client.get("/feedsettings/").get_data(as_text=True)
+    floors = [f.id for f in session.query(Floor).filter_by(in_feed=True)]
+    buildings = [b.id for b in session.query(Building)]
+    client.post("/feedsettings/save", data={"building": buildings, "floor": floors, "phone": "+7 495 123-45-67", f"manager-phone-{manager.id}": "8 (916) 000-11-22"})
+    phones = {o.findtext("Address"): o.findtext("Phones/PhoneSchema/Number")
+              for o in etree.fromstring(_get(client, "cian", session).data).findall("object")}
+    assert phones == {"Москва, Каширское ш., 10": "9160001122", "Москва, ул. Профсоюзная, 65к1": "4951234567"}
+    refused = client.post("/feedsettings/save", data={"phone": "", f"manager-phone-{manager.id}": "звоните"}, follow_redirects=True)
+    assert "Телефон: укажите 10 цифр" in refused.get_data(as_text=True)

@@ -19,12 +19,13 @@ from sqlalchemy.orm import selectinload
 from app.domain import lots as lot_rules
 from app.domain import settings
 from app.domain.occupancy import occupied_room_ids
-from app.models import Building, BuildingPhoto, Floor, Room, Section
+from app.models import Building, BuildingPhoto, Floor, Room, Section, User
 
 FEEDS = ("cian", "avito", "yandex")
 FEED_LABELS = {"cian": "ЦИАН", "avito": "Авито", "yandex": "Яндекс Недвижимость"}
 BUILDINGS_KEY = "feeds.building_ids"
 PHONE_KEY = "site.phone"
+MANAGER_PHONES_KEY = "feeds.manager_phones"  # {"<user id>": "phone"}: the responsible manager's phone in the listings
 BASE_URL_KEY = "site.base_url"
 STATE_KEY = "feeds.{kind}.state"
 
@@ -92,6 +93,23 @@ def phone(session):
     return settings.get(session, PHONE_KEY)
 
 
+def manager_phones(session):
+    """{user id: phone} as saved on the settings page."""
+    value = settings.get(session, MANAGER_PHONES_KEY)
+    return {int(key): text for key, text in json.loads(value).items()} if value else {}
+
+
+def save_manager_phones(session, phones):
+    settings.put(session, MANAGER_PHONES_KEY, json.dumps({str(k): v for k, v in sorted(phones.items()) if v}) if any(phones.values()) else None)
+
+
+def managers(session):
+    """The staff in charge of a building or a section (whose phone the listings may give)."""
+    ids = set(session.scalars(select(Building.manager_id).where(Building.manager_id.is_not(None))))
+    ids |= set(session.scalars(select(Section.manager_id).where(Section.manager_id.is_not(None))))
+    return session.scalars(select(User).where(User.id.in_(ids)).order_by(User.last_name, User.first_name)).all() if ids else []
+
+
 PHONE_DIGITS = re.compile(r"\d")
 
 
@@ -126,7 +144,7 @@ class Listing:
     address: str
     floors_count: int
     floor_number: int
-    phone: str | None  # 10 digits
+    phone: str | None  # 10 digits: the responsible manager's (section's, else building's), else the site's
     manager_email: str | None
     photos: tuple = field(default_factory=tuple)  # absolute URLs
 
@@ -163,6 +181,7 @@ def listings(session, day, base):
     found = lot_rules.lots(floors, _occupied(session, day, floors), chosen)
     photos = photo_urls(session, {lot.floor.building_id for lot in found}, base)
     number = phone_digits(phone(session))
+    own = {user_id: phone_digits(text) for user_id, text in manager_phones(session).items()}
     result = []
     for lot in found:
         building = lot.floor.building
@@ -171,7 +190,8 @@ def listings(session, day, base):
         floors_count = building.floors_count or max((f.number for f in building.floors), default=lot.floor.number)
         result.append(Listing(
             lot=lot, building_name=building.name, address=building.address or building.name,
-            floors_count=max(floors_count, lot.floor.number), floor_number=lot.floor.number, phone=number,
+            floors_count=max(floors_count, lot.floor.number), floor_number=lot.floor.number,
+            phone=own.get(getattr(manager, "id", None)) or number,
             manager_email=getattr(manager, "email", None), photos=tuple(photos.get(building.id, ())),
         ))
     return result

@@ -49,6 +49,7 @@ class FeedSettingsView(BaseView):
         return self.render_template(
             "arenda/feed_settings.html", buildings=buildings, chosen=chosen, urls=urls, labels=feeds.FEED_LABELS,
             modes=enum_choices(FeedMode), phone=feeds.phone(session) or "",
+            managers=feeds.managers(session), manager_phones=feeds.manager_phones(session),
             base_url=feeds.base_url(session, None), csrf_token=generate_csrf(),
         )
 
@@ -60,7 +61,8 @@ class FeedSettingsView(BaseView):
         session = db.session
         phone = request.form.get("phone", "").strip()
         base = request.form.get("base_url", "").strip()
-        problem = feeds.phone_problem(phone)
+        managers = {user.id: request.form.get(f"manager-phone-{user.id}", "").strip() for user in feeds.managers(session)}
+        problem = next((p for p in map(feeds.phone_problem, [phone, *managers.values()]) if p), None)
         if problem is None and base and not base.startswith(("http://", "https://")):
             problem = "Адрес сайта: начните с https:// (например https://arenda.example.ru)"
         if problem:
@@ -68,6 +70,7 @@ class FeedSettingsView(BaseView):
             return redirect(url_for("FeedSettingsView.show"))
         settings.put(session, feeds.PHONE_KEY, phone)
         settings.put(session, feeds.BASE_URL_KEY, base.rstrip("/"))
+        feeds.save_manager_phones(session, managers)
         feeds.select_buildings(session, [int(v) for v in request.form.getlist("building") if v.isdigit()])
         ticked = {int(v) for v in request.form.getlist("floor") if v.isdigit()}
         for floor in session.scalars(select(Floor)):
