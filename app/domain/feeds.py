@@ -153,7 +153,8 @@ def _floors(session, building_ids=None):
     query = (
         select(Floor).where(Floor.in_feed.is_(True))
         .options(selectinload(Floor.rooms), selectinload(Floor.section).selectinload(Section.manager),
-                 selectinload(Floor.building).selectinload(Building.manager))
+                 selectinload(Floor.building).selectinload(Building.manager),
+                 selectinload(Floor.building).selectinload(Building.floors))  # floors count when not entered
     )
     if building_ids is not None:
         query = query.where(Floor.building_id.in_(building_ids))
