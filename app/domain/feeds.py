@@ -149,16 +149,38 @@ class Listing:
     photos: tuple = field(default_factory=tuple)  # absolute URLs
 
 
+@dataclass
+class _FeedFloor:
+    """A floor as the lots rule reads it; its rooms are plain rows (thousands of them: no ORM objects)."""
+
+    id: int
+    number: int
+    feed_mode: str
+    in_feed: bool
+    building_id: int
+    building: Building
+    section: Section | None
+    rooms: list
+
+
 def _floors(session, building_ids=None):
     query = (
         select(Floor).where(Floor.in_feed.is_(True))
-        .options(selectinload(Floor.rooms), selectinload(Floor.section).selectinload(Section.manager),
+        .options(selectinload(Floor.section).selectinload(Section.manager),
                  selectinload(Floor.building).selectinload(Building.manager),
                  selectinload(Floor.building).selectinload(Building.floors))  # floors count when not entered
     )
     if building_ids is not None:
         query = query.where(Floor.building_id.in_(building_ids))
-    return session.scalars(query).all()
+    floors = {floor.id: _FeedFloor(floor.id, floor.number, floor.feed_mode, floor.in_feed, floor.building_id, floor.building,
+                                   floor.section, []) for floor in session.scalars(query)}
+    rooms = select(Room.id, Room.floor_id, Room.number, Room.kind, Room.area, Room.rent_rate).join(Floor).where(Floor.in_feed.is_(True))
+    if building_ids is not None:
+        rooms = rooms.where(Floor.building_id.in_(building_ids))
+    for room in session.execute(rooms):
+        if room.floor_id in floors:
+            floors[room.floor_id].rooms.append(room)
+    return list(floors.values())
 
 
 def _occupied(session, day, floors):
@@ -183,19 +205,18 @@ def listings(session, day, base):
     photos = photo_urls(session, {lot.floor.building_id for lot in found}, base)
     number = phone_digits(phone(session))
     own = {user_id: phone_digits(text) for user_id, text in manager_phones(session).items()}
-    result = []
-    for lot in found:
-        building = lot.floor.building
-        section = lot.floor.section
+    per_floor = {}
+    for floor in floors:  # what a listing says besides its lot, once per floor
+        building, section = floor.building, floor.section
         manager = section.manager if section is not None and section.manager is not None else building.manager
-        floors_count = building.floors_count or max((f.number for f in building.floors), default=lot.floor.number)
-        result.append(Listing(
-            lot=lot, building_name=building.name, address=building.address or building.name,
-            floors_count=max(floors_count, lot.floor.number), floor_number=lot.floor.number,
-            phone=own.get(getattr(manager, "id", None)) or number,
-            manager_email=getattr(manager, "email", None), photos=tuple(photos.get(building.id, ())),
-        ))
-    return result
+        floors_count = building.floors_count or max((f.number for f in building.floors), default=floor.number)
+        per_floor[floor.id] = dict(
+            building_name=building.name, address=building.address or building.name,
+            floors_count=max(floors_count, floor.number), floor_number=floor.number,
+            phone=own.get(getattr(manager, "id", None)) or number, manager_email=getattr(manager, "email", None),
+            photos=tuple(photos.get(building.id, ())),
+        )
+    return [Listing(lot=lot, **per_floor[lot.floor.id]) for lot in found]
 
 
 def fingerprint(kind, found):
