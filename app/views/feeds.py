@@ -17,7 +17,7 @@ from app.domain.enums import FeedMode, InquiryStatus
 from app.extensions import db
 from app.models import Building, Floor, Inquiry
 from app.views.base import ArendaModelView
-from app.views.formatters import enum_choices, enum_label, moment
+from app.views.formatters import enum_choices, enum_label, moment, short
 
 
 class FeedSettingsView(BaseView):
@@ -94,10 +94,6 @@ class FeedSettingsView(BaseView):
         return redirect(url_for("FeedSettingsView.show"))
 
 
-def _short(text, limit=80):
-    return text if not text or len(text) <= limit else text[:limit - 1] + "…"
-
-
 class InquiryView(ArendaModelView):
     datamodel = SQLAInterface(Inquiry)
     class_permission_name = P.RESOURCE_INQUIRY
@@ -112,7 +108,7 @@ class InquiryView(ArendaModelView):
     order_columns = ["created", "name", "status"]
     base_order = ("created", "desc")
     label_columns = {"created": _("Получена"), "name": _("Имя"), "message": _("Сообщение"), "address": _("IP-адрес отправителя")}
-    formatters_columns = {"status": enum_label(InquiryStatus), "created": moment, "message": _short}
+    formatters_columns = {"status": enum_label(InquiryStatus), "created": moment, "message": short}
 
     edit_form_extra_fields = {"status": SelectField(_("Статус"), choices=enum_choices(InquiryStatus))}
 
