@@ -82,6 +82,9 @@ class Config:
     MAIL_DOMAIN = os.environ.get("MAIL_DOMAIN", "localhost")
     MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER")  # From of staff mail; tenants get robot@MAIL_DOMAIN
     PUBLIC_EMAIL = os.environ.get("PUBLIC_EMAIL")  # receives the public site's inquiries
+    # Where the site is reached from outside: the feeds' and photos' absolute URLs outside a request
+    # (CLI); «Настройки → XML-фиды» may override it
+    PUBLIC_URL = os.environ.get("PUBLIC_URL", "http://localhost:5000")
 
 
 class ProductionConfig(Config):

@@ -38,10 +38,11 @@ def create_app(config=None):
     migrate.init_app(app, db, directory=MIGRATIONS_DIR, render_as_batch=True, compare_type=True)
     mail.init_app(app)
 
-    from app import api, cli, models, notify, views, web_security  # noqa: F401  (models register the tables)
+    from app import api, cli, models, notify, views, web, web_security  # noqa: F401  (models register the tables)
     from app.jobs.outbox import request_delivery
 
     web_security.init_app(app)
+    web.init_app(app)
 
     with app.app_context():
         appbuilder = AppBuilder(update_perms=False)

@@ -48,13 +48,15 @@ RESOURCE_TARIFF = "Tariff"
 RESOURCE_CARD_RULES = "CardPayerRules"  # Настройки → rules for card payments (Owner only, like settings)
 RESOURCE_EXPORT_1C = "Export1C"  # Счета и акты → «Экспорт в 1С» and its history (Accountant and Owner)
 RESOURCE_EXPORT_1C_SETTINGS = "Export1CSettings"  # Настройки → «Экспорт в 1С»: the schedule (Owner only, like settings)
+RESOURCE_FEEDS = "FeedSettings"  # Настройки сайта → XML-фиды: buildings, floors, tokens (Owner only: portal settings)
+RESOURCE_INQUIRY = "Inquiry"  # Настройки сайта → Заявки с сайта (and the REST resource `inquiry`)
 
 PROPERTY = [RESOURCE_BUILDING, RESOURCE_SECTION, RESOURCE_FLOOR, RESOURCE_ROOM]
 PARTIES = [RESOURCE_COUNTERPARTY, RESOURCE_BANK_ACCOUNT, RESOURCE_CONTACT]
 CONTRACTS = [RESOURCE_CONTRACT, RESOURCE_AGREEMENT]
 DOCUMENTS = [RESOURCE_INVOICE, RESOURCE_ACT, RESOURCE_VAT_INVOICE]
 MONEY = [RESOURCE_PAYMENT, RESOURCE_ALLOCATION, RESOURCE_MONEY_IMPORT]
-ALL_BUSINESS = PROPERTY + PARTIES + CONTRACTS + DOCUMENTS + MONEY + [RESOURCE_OUTBOX]
+ALL_BUSINESS = PROPERTY + PARTIES + CONTRACTS + DOCUMENTS + MONEY + [RESOURCE_OUTBOX, RESOURCE_INQUIRY]
 
 # Menu categories and items (stable English names; labels are translated in views).
 MENU_PROPERTY = "Property"
@@ -64,6 +66,7 @@ MENU_DOCUMENTS = "Documents"
 MENU_MONEY = "Money"
 MENU_SETTINGS = "Settings"
 MENU_TARIFF = "Tariff"
+MENU_SITE = "Site"
 MENU_STAFF = "Security"  # Flask-AppBuilder's own category, labelled «Сотрудники»
 
 # Which menu items each group of resources shows (item name == resource name).
@@ -89,6 +92,8 @@ MENUS_FOR = {
     RESOURCE_CARD_RULES: MENU_SETTINGS,
     RESOURCE_EXPORT_1C: MENU_DOCUMENTS,
     RESOURCE_EXPORT_1C_SETTINGS: MENU_SETTINGS,
+    RESOURCE_FEEDS: MENU_SITE,
+    RESOURCE_INQUIRY: MENU_SITE,
 }
 
 
@@ -126,7 +131,7 @@ FAB_ROLES = {
     ROLE_TARIFF: _SELF_SERVICE + _grant([RESOURCE_TARIFF], CAN_READ, CAN_WRITE),
     ROLE_MANAGER: _SELF_SERVICE
     + _grant(PROPERTY + PARTIES + CONTRACTS + DOCUMENTS + MONEY, CAN_READ, CAN_WRITE)
-    + _grant([RESOURCE_OUTBOX], CAN_READ, CAN_WRITE),
+    + _grant([RESOURCE_OUTBOX, RESOURCE_INQUIRY], CAN_READ, CAN_WRITE),
     ROLE_ACCOUNTANT: _SELF_SERVICE
     + _grant(PARTIES + DOCUMENTS + MONEY + [RESOURCE_EXPORT_1C], CAN_READ, CAN_WRITE)
     + _grant(PROPERTY + CONTRACTS + [RESOURCE_OUTBOX], CAN_READ),

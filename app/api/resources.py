@@ -23,6 +23,7 @@ from app.models import (
     ContractRoom,
     Counterparty,
     Floor,
+    Inquiry,
     Invoice,
     Payment,
     Room,
@@ -225,9 +226,21 @@ class AllocationApi(KeepsPaidSums, ArendaApi):
     search_columns = ["payment", "invoice"]
 
 
+class InquiryApi(ArendaApi):
+    """The public site's inquiries, read-only for integrators (they come from the form)."""
+
+    resource_name = "inquiry"
+    datamodel = SQLAInterface(Inquiry)
+    class_permission_name = P.RESOURCE_INQUIRY
+    include_route_methods = {"get", "get_list", "info"}
+    list_columns = show_columns = ["id", "building.id", "section.id", "name", "phone", "email", "message", "status", "created"]
+    search_columns = ["building", "section", "status", "created"]
+    order_columns = ["id", "created"]
+
+
 RESOURCES = [
     CounterpartyApi, BankAccountApi, BuildingApi, SectionApi, FloorApi, RoomApi, ContractApi, AgreementApi,
-    InvoiceApi, ActApi, PaymentApi, AllocationApi, AttentionApi,
+    InvoiceApi, ActApi, PaymentApi, AllocationApi, InquiryApi, AttentionApi,
 ]
 
 

@@ -1,7 +1,8 @@
 """The CLI groups of SPEC §6 (`flask --app run.py GROUP COMMAND`), one module per group."""
-from app.cli import attention, demo, export, money, outbox, schedule
+from app.cli import attention, demo, export, feed, integrations, money, outbox, schedule
 
 
 def register(app):
-    for group in (demo.group, attention.group, schedule.group, money.group, outbox.group, export.group):
+    for group in (demo.group, attention.group, schedule.group, money.group, outbox.group, export.group, feed.group,
+                  integrations.group):
         app.cli.add_command(group)

@@ -14,6 +14,7 @@ from app.models.contract import (
 )
 from app.models.document import Act, ActLine, DocumentCounter, Invoice, InvoiceLine, VatInvoice
 from app.models.export import ExportRun
+from app.models.inquiry import Inquiry
 from app.models.login import LoginFailure
 from app.models.money import Allocation, ImportBatch, Payment
 from app.models.notice import OutboxMessage
@@ -24,6 +25,7 @@ from app.models.settings import Setting
 __all__ = [
     "Model", "Group", "Role", "User", "Account", "Agreement", "AgreementRoom", "Contract", "ContractRoom", "ContractService",
     "ContractStatusChange", "contract_contact", "Act", "ActLine", "DocumentCounter", "Invoice", "InvoiceLine",
-    "VatInvoice", "ExportRun", "LoginFailure", "Allocation", "ImportBatch", "Payment", "OutboxMessage", "BankAccount", "ContactPerson",
+    "VatInvoice", "ExportRun", "Inquiry", "LoginFailure", "Allocation", "ImportBatch", "Payment", "OutboxMessage", "BankAccount",
+    "ContactPerson",
     "Counterparty", "Building", "BuildingPhoto", "Floor", "Room", "Section", "Setting",
 ]

@@ -7,6 +7,11 @@ from markupsafe import Markup, escape
 from app.domain.words import format_amount
 
 
+def short(text, limit=80):
+    """A long text cut for a list column, with an ellipsis."""
+    return text if not text or len(text) <= limit else text[:limit - 1] + "…"
+
+
 def blank_none(value):
     """Empty fields show as empty, not as "None"."""
     return "" if value is None else value

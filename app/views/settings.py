@@ -22,7 +22,7 @@ from app.notify import events, outbox, sender, settings
 from app.notify.channels import DeliveryError
 from app.timeutil import today
 from app.views.base import ArendaModelView, FieldRules, compressed_permissions
-from app.views.formatters import date_ru, enum_choices, enum_label, moment, money, yes_no
+from app.views.formatters import date_ru, enum_choices, enum_label, moment, money, short, yes_no
 from app.views.pages import ArendaPage, done, transaction
 
 
@@ -36,10 +36,6 @@ class SettingView(ArendaModelView):
     add_columns = ["key", "value"]
     edit_columns = ["value"]
     show_columns = ["key", "value", "updated_at"]
-
-
-def _short(text, limit=80):
-    return text if not text or len(text) <= limit else text[:limit - 1] + "…"
 
 
 class OutboxView(ArendaModelView):
@@ -70,7 +66,7 @@ class OutboxView(ArendaModelView):
         status_filters = self._filters.get_search_filters()["status"]
         index = next(i for i, f in enumerate(status_filters) if isinstance(f, FilterEqual))
         self.extra_args = {"status_arg": f"_flt_{index}_status", "status_choices": enum_choices(OutboxStatus)}
-        self.formatters_columns["last_error"] = _short
+        self.formatters_columns["last_error"] = short
 
     @action("resend", _("Отправить ещё раз"), _("Отправить выбранные уведомления ещё раз?"), "fa-repeat")
     def resend(self, items):

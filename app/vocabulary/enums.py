@@ -60,6 +60,13 @@ class FeedMode(Labelled):
     SINGLE = "single", N_("Этаж одним объявлением")
 
 
+class InquiryStatus(Labelled):
+    NEW = "new", N_("Новая")
+    IN_WORK = "in_work", N_("В работе")
+    DONE = "done", N_("Обработана")
+    SPAM = "spam", N_("Спам")
+
+
 class ContractStatus(Labelled):
     DRAFT = "draft", N_("Черновик")
     BOOKED = "booked", N_("Забронировано")

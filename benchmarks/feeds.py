@@ -1,0 +1,90 @@
+"""The CIAN feed of 5,000 free rooms (PostgreSQL): the whole request (token, occupancy, lots,
+XML, ETag) against a bare query of those rooms; then 20 concurrent pollers on a loopback
+server (each 5 polls, with and without its ETag), which must get only 200 or 304.
+Target: the feed ≤ 1 s (median, warm)."""
+import threading
+import time
+import urllib.error
+import urllib.request
+from collections import Counter
+from decimal import Decimal
+
+from sqlalchemy import func, select
+
+from benchmarks._database import app_with_contracts, median_ms
+
+DATABASE = "arenda_bench_feeds"
+ROOMS, PER_FLOOR, FLOORS = 5000, 10, 10
+POLLERS, POLLS = 20, 5
+
+
+def _fill(session):
+    from app.models import Building, Floor, Room
+
+    if session.scalar(select(func.count(Room.id))) >= ROOMS:
+        return
+    for b in range(ROOMS // (PER_FLOOR * FLOORS)):
+        building = Building(name=f"БЦ бенчмарк {b}", address=f"Москва, ул. Тестовая, {b + 1}", description="Офисы и склады",
+                            floors_count=FLOORS)
+        for f in range(FLOORS):
+            floor = Floor(building=building, number=f + 1, in_feed=True, feed_mode="per_room")
+            for r in range(PER_FLOOR):
+                floor.rooms.append(Room(number=f"{f + 1}{r:02d}", kind="office" if r % 3 else "warehouse",
+                                        area=Decimal(20 + r * 7), rent_rate=Decimal("18000")))
+            session.add(floor)
+    session.flush()
+
+
+def _poll(url, results):
+    etag = None
+    for i in range(POLLS):
+        request = urllib.request.Request(url, headers={"If-None-Match": etag} if etag and i % 2 else {})
+        try:
+            with urllib.request.urlopen(request, timeout=90) as response:
+                response.read()
+                etag = response.headers.get("ETag")
+                results[response.status] += 1
+        except urllib.error.HTTPError as error:
+            results[error.code] += 1
+        except OSError as error:
+            results[type(error).__name__] += 1
+
+
+def main():
+    from werkzeug.serving import make_server
+
+    from app.domain import feeds
+    from app.extensions import db
+    from app.models import Floor, Room
+
+    app = app_with_contracts(DATABASE, 0, prepare=None)
+    with app.app_context():
+        _fill(db.session)
+        token = feeds.token(db.session, "cian")
+        db.session.commit()
+        bare = median_ms(lambda: db.session.execute(
+            select(Room.id, Room.number, Room.kind, Room.area, Room.rent_rate, Floor.number)
+            .join(Floor).where(Floor.in_feed.is_(True))).all(), runs=10)
+        db.session.remove()
+    client = app.test_client()
+    path = feeds.feed_path("cian", token)
+    body = client.get(path).data
+    lots = body.count(b"<object>")
+    served = median_ms(lambda: client.get(path), runs=10)
+    print(f"feed of {lots} lots ({len(body) // 1024} KiB): {served:.0f} ms median; bare query of the rooms {bare:.1f} ms;"
+          f" ratio {served / bare:.1f}x; target ≤ 1000 ms: {'ok' if served <= 1000 else 'SLOW'}")
+
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    url = f"http://127.0.0.1:{server.server_port}{path}"
+    results, started = Counter(), time.perf_counter()
+    pollers = [threading.Thread(target=_poll, args=(url, results)) for _ in range(POLLERS)]
+    for poller in pollers:
+        poller.start()
+    for poller in pollers:
+        poller.join(timeout=300)
+    server.shutdown()
+    errors = {k: v for k, v in results.items() if k not in (200, 304)}
+    print(f"{POLLERS} pollers x {POLLS}: {dict(results)} in {time.perf_counter() - started:.1f} s;"
+          f" errors: {errors or 'none'}")
