@@ -37,6 +37,7 @@ class Config:
         "DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'arenda.db'}"
     )
     SQLALCHEMY_TRACK_MODIFICATIONS = False
+    PUBLIC_URL = os.environ.get("ARENDA_PUBLIC_URL")  # how amoCRM, CIAN … reach us; None: the request's host
     REDIS_URL = os.environ.get("REDIS_URL")  # None: embedded mode, jobs run in-process
 
     # Flask-AppBuilder

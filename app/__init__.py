@@ -38,7 +38,7 @@ def create_app(config=None):
     migrate.init_app(app, db, directory=MIGRATIONS_DIR, render_as_batch=True, compare_type=True)
     mail.init_app(app)
 
-    from app import api, cli, models, notify, views, web_security  # noqa: F401  (models register the tables)
+    from app import api, cli, models, notify, views, web, web_security  # noqa: F401  (models register the tables)
     from app.jobs.outbox import request_delivery
 
     web_security.init_app(app)
@@ -49,6 +49,7 @@ def create_app(config=None):
         views.register(appbuilder)
         api.register(appbuilder)
     cli.register(app)
+    web.register_blueprints(app)
     notify.init_app(app, request_delivery)
     return app
 

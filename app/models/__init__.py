@@ -13,6 +13,7 @@ from app.models.contract import (
     contract_contact,
 )
 from app.models.document import Act, ActLine, DocumentCounter, Invoice, InvoiceLine, VatInvoice
+from app.models.integration import AmocrmStage, WebhookEndpoint
 from app.models.login import LoginFailure
 from app.models.money import Allocation, ImportBatch, Payment
 from app.models.notice import OutboxMessage
@@ -24,5 +25,5 @@ __all__ = [
     "Model", "Group", "Role", "User", "Account", "Agreement", "AgreementRoom", "Contract", "ContractRoom", "ContractService",
     "ContractStatusChange", "contract_contact", "Act", "ActLine", "DocumentCounter", "Invoice", "InvoiceLine",
     "VatInvoice", "LoginFailure", "Allocation", "ImportBatch", "Payment", "OutboxMessage", "BankAccount", "ContactPerson",
-    "Counterparty", "Building", "BuildingPhoto", "Floor", "Room", "Section", "Setting",
+    "Counterparty", "Building", "BuildingPhoto", "Floor", "Room", "Section", "Setting", "AmocrmStage", "WebhookEndpoint",
 ]
