@@ -50,6 +50,10 @@ class Config:
     # REST keeps /api/v1/security/login and /refresh only: FAB's role/user CRUD could delete the
     # Owner role or hand out roles with no guard; staff are managed in the admin (app/views/staff.py).
     FAB_ADD_SECURITY_API = False
+    # Long-lived integration tokens (Настройки → API-токены): FAB's API keys, stored hashed, accepted by
+    # @protect as `Authorization: Bearer arenda_…` beside JWT, with the rights of the key's user.
+    FAB_API_KEY_ENABLED = True
+    FAB_API_KEY_PREFIXES = ["arenda_"]
     # Roles are built-in (app/permissions.py): FAB's permission editors would show empty tables.
     FAB_ADD_SECURITY_PERMISSION_VIEW = False
     FAB_ADD_SECURITY_VIEW_MENU_VIEW = False

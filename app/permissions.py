@@ -46,6 +46,9 @@ RESOURCE_DASHBOARD = "Dashboard"
 RESOURCE_SETTINGS = "Settings"
 RESOURCE_TARIFF = "Tariff"
 RESOURCE_CARD_RULES = "CardPayerRules"  # Настройки → rules for card payments (Owner only, like settings)
+RESOURCE_AMOCRM = "Amocrm"  # Настройки → amoCRM: subdomain, webhook URL, stage mapping (also REST amocrm_stage)
+RESOURCE_API_TOKENS = "ApiTokens"  # Настройки → API-токены: the integration user's long-lived tokens
+RESOURCE_WEBHOOKS = "Webhooks"  # Настройки → Вебхуки: outgoing webhook endpoints and their deliveries
 
 PROPERTY = [RESOURCE_BUILDING, RESOURCE_SECTION, RESOURCE_FLOOR, RESOURCE_ROOM]
 PARTIES = [RESOURCE_COUNTERPARTY, RESOURCE_BANK_ACCOUNT, RESOURCE_CONTACT]
@@ -85,6 +88,9 @@ MENUS_FOR = {
     RESOURCE_SETTINGS: MENU_SETTINGS,
     RESOURCE_TARIFF: MENU_TARIFF,
     RESOURCE_CARD_RULES: MENU_SETTINGS,
+    RESOURCE_AMOCRM: MENU_SETTINGS,
+    RESOURCE_API_TOKENS: MENU_SETTINGS,
+    RESOURCE_WEBHOOKS: MENU_SETTINGS,
 }
 
 

@@ -43,6 +43,8 @@ for role in EXPECTED:
     # The start page's counts (and their REST twin) are for whoever may read some list.
     EXPECTED[role][P.RESOURCE_DASHBOARD] = {R} if role != P.ROLE_TARIFF else set()
 EXPECTED[P.ROLE_OWNER][P.RESOURCE_CARD_RULES] = RW  # Настройки: the card-payment rules are settings
+for resource in (P.RESOURCE_AMOCRM, P.RESOURCE_API_TOKENS, P.RESOURCE_WEBHOOKS):  # integrations: Owner only
+    EXPECTED[P.ROLE_OWNER][resource] = RW
 STAFF_ROLES_ALLOWED = {P.ROLE_OWNER}
 
 

@@ -47,6 +47,7 @@ class OutboxView(ArendaModelView):
     class_permission_name = P.RESOURCE_OUTBOX
     method_permission_name = compressed_permissions(extra_write=("resend",))
     exclude_route_methods = {"add", "edit"}  # messages come from events, not forms
+    base_filters = [["channel", FilterNotEqual, "webhook"]]  # webhook deliveries have their own list (views.integrations)
     list_template = "arenda/outbox_list.html"
     list_title = _("Уведомления")
     show_title = _("Уведомление")
