@@ -3,7 +3,7 @@ API-токены (the integration user's long-lived tokens: issued, shown once, 
 (outgoing webhook endpoints and their deliveries, re-sendable). Owner only."""
 import secrets
 
-from flask import current_app, flash, redirect, request, url_for
+from flask import current_app, redirect, request, url_for
 from flask_appbuilder import expose
 from flask_appbuilder.actions import action
 from flask_appbuilder.models.sqla.filters import FilterEqual
@@ -22,11 +22,11 @@ from app.domain.enums import AmocrmStatus, OutboxStatus, WebhookEvent
 from app.errors import DomainError
 from app.extensions import db
 from app.models import AmocrmStage, OutboxMessage, WebhookEndpoint
-from app.notify import outbox
 from app.notify.webhooks import WEBHOOK
 from app.views.base import ArendaModelView, compressed_permissions
 from app.views.formatters import enum_choices, enum_label, moment, yes_no
 from app.views.pages import ArendaPage, done, transaction
+from app.views.settings import resend_messages
 
 INTEGRATION_USER = "integration"
 
@@ -35,7 +35,19 @@ def public_webhook_url(token):
     return amocrm.webhook_url(current_app.config.get("PUBLIC_URL") or request.host_url, token)
 
 
-class AmocrmStageView(ArendaModelView):
+class RefusesOnSave:
+    """Mix in before ArendaModelView: `refusal_check(item)` raises a DomainError (flashed) on add and edit."""
+
+    def pre_add(self, item):
+        super().pre_add(item)
+        self.refusal_check(item)
+
+    def pre_update(self, item):
+        super().pre_update(item)
+        self.refusal_check(item)
+
+
+class AmocrmStageView(RefusesOnSave, ArendaModelView):
     datamodel = SQLAInterface(AmocrmStage)
     class_permission_name = P.RESOURCE_AMOCRM
     list_title = _("Этапы amoCRM → статусы договора")
@@ -53,15 +65,7 @@ class AmocrmStageView(ArendaModelView):
     }
     formatters_columns = {"contract_status": enum_label(AmocrmStatus)}
 
-    def pre_add(self, item):
-        super().pre_add(item)
-        self._unique(item)
-
-    def pre_update(self, item):
-        super().pre_update(item)
-        self._unique(item)
-
-    def _unique(self, item):
+    def refusal_check(self, item):
         clash = self.datamodel.session.scalar(select(AmocrmStage.id).where(
             AmocrmStage.pipeline_id == (item.pipeline_id or 0), AmocrmStage.status_id == item.status_id,
             AmocrmStage.id != (item.id or 0)).execution_options(autoflush=False))
@@ -158,7 +162,7 @@ class ApiTokensView(ArendaPage):
         return redirect(url_for(".page"))
 
 
-class WebhookEndpointView(ArendaModelView):
+class WebhookEndpointView(RefusesOnSave, ArendaModelView):
     datamodel = SQLAInterface(WebhookEndpoint)
     class_permission_name = P.RESOURCE_WEBHOOKS
     list_title = _("Вебхуки")
@@ -174,15 +178,7 @@ class WebhookEndpointView(ArendaModelView):
     add_form_extra_fields = edit_form_extra_fields = {"event": SelectField(_("Событие"), choices=enum_choices(WebhookEvent))}
     formatters_columns = {"event": enum_label(WebhookEvent), "active": yes_no, "created_at": moment}
 
-    def pre_add(self, item):
-        super().pre_add(item)
-        self._check(item)
-
-    def pre_update(self, item):
-        super().pre_update(item)
-        self._check(item)
-
-    def _check(self, item):
+    def refusal_check(self, item):
         if not (item.url or "").startswith(("http://", "https://")):
             raise DomainError("Адрес вебхука должен начинаться с http:// или https://")
         clash = self.datamodel.session.scalar(select(WebhookEndpoint.id).where(
@@ -212,12 +208,7 @@ class WebhookDeliveryView(ArendaModelView):
 
     @action("resend", _("Отправить ещё раз"), _("Отправить выбранные доставки ещё раз?"), "fa-repeat")
     def resend(self, items):
-        items = items if isinstance(items, list) else [items]
-        count = outbox.resend(self.datamodel.session, [item.id for item in items])
-        self.datamodel.session.commit()
-        flash(gettext("Поставлено в очередь на отправку: %(count)s", count=count), "info")
-        self.update_redirect()
-        return redirect(self.get_redirect())
+        return resend_messages(self, items)
 
 
 def register(appbuilder):

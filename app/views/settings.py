@@ -42,6 +42,16 @@ def _short(text, limit=80):
     return text if not text or len(text) <= limit else text[:limit - 1] + "…"
 
 
+def resend_messages(view, items):
+    """The «Отправить ещё раз» action of an outbox list (notifications, webhook deliveries)."""
+    items = items if isinstance(items, list) else [items]
+    count = outbox.resend(view.datamodel.session, [item.id for item in items])
+    view.datamodel.session.commit()
+    flash(gettext("Поставлено в очередь на отправку: %(count)s", count=count), "info")
+    view.update_redirect()
+    return redirect(view.get_redirect())
+
+
 class OutboxView(ArendaModelView):
     datamodel = SQLAInterface(OutboxMessage)
     class_permission_name = P.RESOURCE_OUTBOX
@@ -75,12 +85,7 @@ class OutboxView(ArendaModelView):
 
     @action("resend", _("Отправить ещё раз"), _("Отправить выбранные уведомления ещё раз?"), "fa-repeat")
     def resend(self, items):
-        items = items if isinstance(items, list) else [items]
-        count = outbox.resend(self.datamodel.session, [item.id for item in items])
-        self.datamodel.session.commit()
-        flash(gettext("Поставлено в очередь на отправку: %(count)s", count=count), "info")
-        self.update_redirect()
-        return redirect(self.get_redirect())
+        return resend_messages(self, items)
 
 
 class TariffView(ArendaModelView):
