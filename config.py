@@ -49,6 +49,10 @@ class Config:
     # REST keeps /api/v1/security/login and /refresh only: FAB's role/user CRUD could delete the
     # Owner role or hand out roles with no guard; staff are managed in the admin (app/views/staff.py).
     FAB_ADD_SECURITY_API = False
+    # Long-lived integration tokens (Настройки → API-токены): FAB's API keys, stored hashed, accepted by
+    # @protect as `Authorization: Bearer arenda_…` beside JWT, with the rights of the key's user.
+    FAB_API_KEY_ENABLED = True
+    FAB_API_KEY_PREFIXES = ["arenda_"]
     # Roles are built-in (app/permissions.py): FAB's permission editors would show empty tables.
     FAB_ADD_SECURITY_PERMISSION_VIEW = False
     FAB_ADD_SECURITY_VIEW_MENU_VIEW = False
@@ -82,9 +86,9 @@ class Config:
     MAIL_DOMAIN = os.environ.get("MAIL_DOMAIN", "localhost")
     MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER")  # From of staff mail; tenants get robot@MAIL_DOMAIN
     PUBLIC_EMAIL = os.environ.get("PUBLIC_EMAIL")  # receives the public site's inquiries
-    # Where the site is reached from outside: the feeds' and photos' absolute URLs outside a request
-    # (CLI); «Настройки → XML-фиды» may override it
-    PUBLIC_URL = os.environ.get("PUBLIC_URL", "http://localhost:5000")
+    # How CIAN, amoCRM and visitors reach us (the URLs we hand out: feeds, photos, the amoCRM webhook);
+    # None: the request's own host. The site address in «Настройки сайта → XML-фиды» wins over it.
+    PUBLIC_URL = os.environ.get("PUBLIC_URL")
 
 
 class ProductionConfig(Config):

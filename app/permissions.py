@@ -50,6 +50,9 @@ RESOURCE_EXPORT_1C = "Export1C"  # Счета и акты → «Экспорт �
 RESOURCE_EXPORT_1C_SETTINGS = "Export1CSettings"  # Настройки → «Экспорт в 1С»: the schedule (Owner only, like settings)
 RESOURCE_FEEDS = "FeedSettings"  # Настройки сайта → XML-фиды: buildings, floors, tokens (Owner only: portal settings)
 RESOURCE_INQUIRY = "Inquiry"  # Настройки сайта → Заявки с сайта (and the REST resource `inquiry`)
+RESOURCE_AMOCRM = "Amocrm"  # Настройки → amoCRM: subdomain, webhook URL, stage mapping (also REST amocrm_stage)
+RESOURCE_API_TOKENS = "ApiTokens"  # Настройки → API-токены: the integration user's long-lived tokens
+RESOURCE_WEBHOOKS = "Webhooks"  # Настройки → Вебхуки: outgoing webhook endpoints and their deliveries
 
 PROPERTY = [RESOURCE_BUILDING, RESOURCE_SECTION, RESOURCE_FLOOR, RESOURCE_ROOM]
 PARTIES = [RESOURCE_COUNTERPARTY, RESOURCE_BANK_ACCOUNT, RESOURCE_CONTACT]
@@ -94,6 +97,9 @@ MENUS_FOR = {
     RESOURCE_EXPORT_1C_SETTINGS: MENU_SETTINGS,
     RESOURCE_FEEDS: MENU_SITE,
     RESOURCE_INQUIRY: MENU_SITE,
+    RESOURCE_AMOCRM: MENU_SETTINGS,
+    RESOURCE_API_TOKENS: MENU_SETTINGS,
+    RESOURCE_WEBHOOKS: MENU_SETTINGS,
 }
 
 

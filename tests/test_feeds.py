@@ -181,14 +181,16 @@ def test_cli_feed_cian_prints_the_feed_as_served(app, session, client, property_
     assert printed.exit_code == 0 and b"<feed_version>2</feed_version>" in printed.stdout_bytes
 
 
-def test_cli_integrations_urls_gives_the_secret_urls(app, session, client, property_):
+def test_cli_integrations_urls_gives_the_secret_urls(app, session, client, property_, monkeypatch):
+    monkeypatch.setitem(app.config, "PUBLIC_URL", "https://arenda.example.ru")
     result = app.test_cli_runner().invoke(args=["integrations", "urls"])
     assert result.exit_code == 0, result.output
     urls = json.loads(result.output)
-    assert set(urls) == {"cian_feed", "avito_feed", "yandex_feed", "amocrm_webhook"} and urls["amocrm_webhook"] is None
-    assert urls["cian_feed"].startswith(app.config["PUBLIC_URL"] + "/feeds/cian/")
-    path = urls["cian_feed"].removeprefix(app.config["PUBLIC_URL"])
-    assert client.get(path).status_code == 200
+    assert set(urls) == {"cian_feed", "avito_feed", "yandex_feed", "amocrm_webhook"}
+    assert urls["cian_feed"].startswith("https://arenda.example.ru/feeds/cian/")
+    assert client.get(urls["cian_feed"].removeprefix("https://arenda.example.ru")).status_code == 200
+    assert urls["amocrm_webhook"].startswith("https://arenda.example.ru/hooks/amocrm/")
+    assert client.post(urls["amocrm_webhook"].removeprefix("https://arenda.example.ru"), data={}).status_code == 200
 
 
 def test_the_settings_page_chooses_buildings_floors_and_modes(client, session, login_as, property_):

@@ -9,12 +9,15 @@ from app import permissions as P
 from app.api.attention import AttentionApi
 from app.api.base import ArendaApi, answer_http_errors_in_json
 from app.domain.documents import take_parties_from_contract
+from app.domain.enums import AmocrmStatus
+from app.errors import ValidationFailed
 from app.hooks.history import KeepsHistory
 from app.hooks.paid_sums import KeepsPaidSums
 from app.hooks.rescheduling import ReschedulesContract, SavesDocument
 from app.hooks.status_history import RecordsStatusChange
 from app.models import (
     Act,
+    AmocrmStage,
     Agreement,
     Allocation,
     BankAccount,
@@ -95,6 +98,22 @@ class RoomApi(ArendaApi):
     list_columns = show_columns = ["id", "floor.id", "number", "kind", "area", "rent_rate", "description"]
     add_columns = edit_columns = _fields
     search_columns = ["floor", "number", "kind"]
+
+
+class AmocrmStageApi(ArendaApi):
+    """The amoCRM stage mapping of SPEC §4 (Owner only, as its settings page)."""
+
+    resource_name = "amocrm_stage"
+    datamodel = SQLAInterface(AmocrmStage)
+    class_permission_name = P.RESOURCE_AMOCRM
+    list_columns = show_columns = ["id", "pipeline_id", "status_id", "contract_status", "comment"]
+    add_columns = edit_columns = ["pipeline_id", "status_id", "contract_status", "comment"]
+    search_columns = ["pipeline_id", "status_id", "contract_status"]
+
+    def check(self, item):
+        if item.contract_status not in AmocrmStatus.values():
+            raise ValidationFailed({"contract_status": ["Этап сопоставляют одному из статусов: " + ", ".join(AmocrmStatus.values())]})
+        item.pipeline_id = item.pipeline_id or 0
 
 
 class ContractRoomsField(fields.Field):
@@ -240,7 +259,7 @@ class InquiryApi(ArendaApi):
 
 RESOURCES = [
     CounterpartyApi, BankAccountApi, BuildingApi, SectionApi, FloorApi, RoomApi, ContractApi, AgreementApi,
-    InvoiceApi, ActApi, PaymentApi, AllocationApi, InquiryApi, AttentionApi,
+    InvoiceApi, ActApi, PaymentApi, AllocationApi, InquiryApi, AttentionApi, AmocrmStageApi,
 ]
 
 

@@ -2,9 +2,9 @@
 import sys
 
 import click
-from flask import current_app
 from flask.cli import AppGroup
 
+from app import addresses
 from app.domain import feeds
 from app.exports import feeds as feed_writers
 from app.extensions import db
@@ -17,7 +17,7 @@ def _command(kind):
     @group.command(kind, help=f"The {kind} feed as served (XML) to stdout or to FILE.")
     @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), help="write the XML to FILE")
     def command(output):
-        found = feeds.listings(db.session, today(), feeds.base_url(db.session, current_app.config["PUBLIC_URL"]))
+        found = feeds.listings(db.session, today(), addresses.base_url(db.session))
         moment, _ = feeds.changed_at(db.session, kind, feeds.fingerprint(kind, found), utcnow())
         db.session.commit()
         data = feed_writers.render(kind, found, moment)

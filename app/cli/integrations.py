@@ -1,9 +1,9 @@
-"""`integrations urls`: the secret URLs to paste into CIAN (and Avito, Yandex) as one JSON object."""
-from flask import current_app
+"""`integrations urls`: the secret URLs to paste into CIAN (and Avito, Yandex) and amoCRM, as one JSON object."""
 from flask.cli import AppGroup
 
+from app import addresses
 from app.cli.output import emit
-from app.domain import feeds
+from app.domain import amocrm, feeds
 from app.extensions import db
 
 group = AppGroup("integrations", help="Integrations: the secret URLs of the feeds and hooks.")
@@ -11,7 +11,9 @@ group = AppGroup("integrations", help="Integrations: the secret URLs of the feed
 
 @group.command("urls")
 def urls_command():
-    """The secret URLs: {"cian_feed": URL, "avito_feed": URL, "yandex_feed": URL, "amocrm_webhook": null}."""
-    result = feeds.secret_urls(db.session, feeds.base_url(db.session, current_app.config["PUBLIC_URL"]))
+    """The secret URLs: {"cian_feed": URL, "avito_feed": URL, "yandex_feed": URL, "amocrm_webhook": URL}."""
+    base = addresses.base_url(db.session)
+    result = feeds.secret_urls(db.session, base)
+    result["amocrm_webhook"] = amocrm.webhook_url(base, amocrm.webhook_token(db.session))
     db.session.commit()  # a token made on first use is kept
     emit(result)

@@ -85,3 +85,25 @@ def record_status_change(session, contract, user_id=None, source="ui"):
     )
     session.add(change)
     return change
+
+
+# Where a contract may go from each status when something outside the admin moves it (amoCRM):
+# forward through the sales stages, back between the stages before signing, cancelled before it
+# is signed; a signed contract never goes back to the sales stages, and a cancelled or terminated
+# one stays so (the admin can still correct a status by hand).
+_BEFORE_SIGNING = (ContractStatus.DRAFT.value, ContractStatus.BOOKED.value, ContractStatus.ON_SIGNING.value)
+_NEXT = {
+    **{status: set(_BEFORE_SIGNING) | {ContractStatus.SIGNED.value, ContractStatus.REGISTERED.value,
+                                       ContractStatus.CANCELLED.value} for status in _BEFORE_SIGNING},
+    ContractStatus.SIGNED.value: {ContractStatus.REGISTERED.value, ContractStatus.TERMINATED.value},
+    ContractStatus.REGISTERED.value: {ContractStatus.TERMINATED.value},
+    ContractStatus.CANCELLED.value: set(),
+    ContractStatus.TERMINATED.value: set(),
+}
+
+
+def transition_refusal(old, new):
+    """Why a contract in status `old` may not be moved to `new` (a message), or None when it may."""
+    if old == new or new in _NEXT.get(old or ContractStatus.DRAFT.value, set()):
+        return None
+    return "Статус «%s» нельзя сменить на «%s»" % (ContractStatus.label_of(old), ContractStatus.label_of(new))

@@ -15,6 +15,7 @@ from app.models.contract import (
 from app.models.document import Act, ActLine, DocumentCounter, Invoice, InvoiceLine, VatInvoice
 from app.models.export import ExportRun
 from app.models.inquiry import Inquiry
+from app.models.integration import AmocrmStage, WebhookEndpoint
 from app.models.login import LoginFailure
 from app.models.money import Allocation, ImportBatch, Payment
 from app.models.notice import OutboxMessage
@@ -27,5 +28,5 @@ __all__ = [
     "ContractStatusChange", "contract_contact", "Act", "ActLine", "DocumentCounter", "Invoice", "InvoiceLine",
     "VatInvoice", "ExportRun", "Inquiry", "LoginFailure", "Allocation", "ImportBatch", "Payment", "OutboxMessage", "BankAccount",
     "ContactPerson",
-    "Counterparty", "Building", "BuildingPhoto", "Floor", "Room", "Section", "Setting",
+    "Counterparty", "Building", "BuildingPhoto", "Floor", "Room", "Section", "Setting", "AmocrmStage", "WebhookEndpoint",
 ]

@@ -33,6 +33,7 @@ class OutboxMessage(Model):
     status: Mapped[str] = enum_column(OutboxStatus, default=OutboxStatus.PENDING.value)
     attempts: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
     last_error: Mapped[Optional[str]] = mapped_column(Text)
+    response: Mapped[Optional[str]] = mapped_column(Text)  # what the receiver answered (webhooks: status and body)
     next_attempt_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), nullable=False, default=utcnow, index=True)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), nullable=False, default=utcnow)
     sent_at: Mapped[Optional[dt.datetime]] = mapped_column(DateTime(timezone=True))

@@ -6,7 +6,8 @@
 - sender.py: delivering what is due, claims, back-off; channels.py: email (Flask-Mail), the
   interface other channels would implement; attachments.py: PDFs and files rendered at send time;
 - settings.py: SMTP, MAIL_DOMAIN and the public email, the settings page over the environment;
-- hooks.py: staff and tariff changes noticed at flush, and delivery asked for after the commit.
+- hooks.py: staff and tariff changes noticed at flush, and delivery asked for after the commit;
+- webhooks.py: outgoing webhooks, events noticed at flush, queued on the webhook channel.
 """
 
 
@@ -14,6 +15,7 @@ def init_app(app, request_delivery):
     """Install the hooks; `request_delivery()` is called after a commit that wrote messages
     (create_app passes app.jobs.outbox.request_delivery: notify never imports the jobs)."""
     from app.extensions import db
-    from app.notify import hooks
+    from app.notify import hooks, webhooks
 
     hooks.install(db.session, request_delivery)
+    webhooks.install(db.session)

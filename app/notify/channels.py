@@ -5,22 +5,29 @@ the message did not leave; `permanent` says a retry cannot help (a 5xx refusal).
 through Flask-Mail to the SMTP server of the mail settings. SMS or WhatsApp would be another
 class in CHANNELS: events write rows naming their channel and never change for it.
 """
+import hashlib
+import hmac
 import smtplib
+import urllib.error
+import urllib.request
 from contextlib import ExitStack
 from email import policy
 from email.utils import make_msgid, parseaddr, quote
 
 from flask_mail import Connection, Message
+from sqlalchemy import select
 
 from app.extensions import mail
+from app.models import WebhookEndpoint
 
 SMTP_TIMEOUT = 30  # seconds: a server that does not answer must not hold the sender forever
 
 
 class DeliveryError(Exception):
-    def __init__(self, text, permanent=False):
+    def __init__(self, text, permanent=False, response=None):
         super().__init__(text)
         self.permanent = permanent
+        self.response = response  # what the receiver answered, when it did
 
 
 class _Connection(Connection):
@@ -79,7 +86,7 @@ class EmailChannel:
 
     name = "email"
 
-    def __init__(self, settings, config):
+    def __init__(self, settings, config, session=None):
         self.settings = settings
         self.app_name = config.get("APP_NAME", "Аренда")
         self.default_sender = config.get("MAIL_DEFAULT_SENDER")
@@ -141,8 +148,54 @@ class EmailChannel:
                 pass  # the connection is gone already; nothing is left to close
 
 
-CHANNELS = {EmailChannel.name: EmailChannel}
+def signature(secret, body):
+    """The X-Arenda-Signature header of a webhook body: `sha256=` and the HMAC-SHA256 hex digest."""
+    return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
 
 
-def open_channels(settings, config):
-    return {name: factory(settings, config) for name, factory in CHANNELS.items()}
+class WebhookChannel:
+    """Outgoing webhooks: the row's text (JSON) POSTed to its recipient URL, signed with the
+    secret of the endpoint registered for that URL and event. A 2xx answer is a delivery; any
+    other answer or no answer is retried by the sender's back-off; the answer is recorded."""
+
+    name = "webhook"
+    TIMEOUT = 10  # seconds
+    KEPT = 2000  # characters of the answer kept on the row
+
+    def __init__(self, settings, config, session=None):
+        self.session = session
+        self.user_agent = "Arenda-Webhooks/1"  # headers are Latin-1: not the Russian APP_NAME
+
+    def _secret(self, message):
+        secret = self.session.scalar(select(WebhookEndpoint.secret).where(
+            WebhookEndpoint.url == message.recipient, WebhookEndpoint.event == message.event,
+            WebhookEndpoint.active.is_(True)))
+        if secret is None:
+            raise DeliveryError("Адрес больше не подписан на это событие", permanent=True)
+        return secret
+
+    def send(self, message, attachments):
+        body = message.body_text.encode()
+        request = urllib.request.Request(message.recipient, data=body, method="POST", headers={
+            "Content-Type": "application/json; charset=utf-8", "User-Agent": self.user_agent,
+            "X-Arenda-Event": message.event, "X-Arenda-Delivery": f"{message.event}:{message.object_ref}",
+            "X-Arenda-Signature": signature(self._secret(message), body),
+        })
+        try:
+            with urllib.request.urlopen(request, timeout=self.TIMEOUT) as answer:
+                return f"{answer.status} {answer.read(self.KEPT).decode(errors='replace')}".strip()
+        except urllib.error.HTTPError as error:
+            answer = f"{error.code} {error.read(self.KEPT).decode(errors='replace')}".strip()
+            raise DeliveryError(f"Получатель ответил {error.code}", response=answer) from error
+        except (OSError, ValueError) as error:
+            raise DeliveryError(f"Адрес недоступен: {getattr(error, 'reason', None) or error}") from error
+
+    def close(self):
+        pass
+
+
+CHANNELS = {EmailChannel.name: EmailChannel, WebhookChannel.name: WebhookChannel}
+
+
+def open_channels(settings, config, session=None):
+    return {name: factory(settings, config, session) for name, factory in CHANNELS.items()}

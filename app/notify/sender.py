@@ -64,10 +64,11 @@ def _send(session, message, channels):
         files = attachments.load(session, json.loads(message.attachments or "[]"), files_dir())
     except attachments.MissingAttachment as error:
         raise DeliveryError(str(error), permanent=True) from error
-    channel.send(message, files)
+    return channel.send(message, files)
 
 
-def _record(message, error, now):
+def _record(message, error, now, response=None):
+    message.response = error.response if error is not None else response
     if error is None:
         message.status, message.sent_at, message.last_error = OutboxStatus.SENT.value, now, None
         return
@@ -80,7 +81,7 @@ def _record(message, error, now):
 def deliver(session, now=None):
     """Send every message due at `now` (default: the clock). Returns {"sent": n, "failed": n}."""
     now = now or utcnow()
-    channels = open_channels(settings.current(session, current_app.config), current_app.config)
+    channels = open_channels(settings.current(session, current_app.config), current_app.config, session)
     counts = {"sent": 0, "failed": 0}
     try:
         while True:
@@ -89,15 +90,16 @@ def deliver(session, now=None):
                 if not _claim(session, message_id, now):
                     continue  # another sender has it
                 message = session.get(OutboxMessage, message_id, populate_existing=True)
+                response = None
                 try:
-                    _send(session, message, channels)
+                    response = _send(session, message, channels)
                     error = None
                 except DeliveryError as failure:
                     error = failure
                 except Exception as failure:  # e.g. a PDF that will not render: recorded, and the others go on
                     log.exception("outbox message %s could not be sent", message_id)
                     error = DeliveryError(f"Ошибка при подготовке письма: {failure}")
-                _record(message, error, now)
+                _record(message, error, now, response)
                 counts["failed" if error else "sent"] += 1
                 session.commit()
             if len(ids) < BATCH:

@@ -10,7 +10,9 @@ from wtforms import SelectField
 
 from app import permissions as P
 from app.domain import schedule
-from app.domain.enums import ActStatus, BillingPeriod, ContractStatus, DocumentKind, InvoicedPeriod, InvoiceStatus, VatMode
+from app.domain.enums import (
+    ActStatus, BillingPeriod, ContractStatus, DocumentKind, InvoicedPeriod, InvoiceStatus, StatusSource, VatMode,
+)
 from app.hooks.history import KeepsHistory
 from app.hooks.rescheduling import ReschedulesContract
 from app.hooks.status_history import RecordsStatusChange
@@ -56,7 +58,10 @@ class ContractStatusChangeView(ArendaModelView):
     list_title = _("История статусов")
     list_columns = ["changed_at", "old_status", "new_status", "changed_by", "source"]
     base_order = ("changed_at", "desc")
-    formatters_columns = {"old_status": enum_label(ContractStatus), "new_status": enum_label(ContractStatus)}
+    label_columns = {"source": _("Источник")}
+    formatters_columns = {
+        "old_status": enum_label(ContractStatus), "new_status": enum_label(ContractStatus), "source": enum_label(StatusSource),
+    }
 
 
 class AgreementRoomView(ReschedulesContract, ArendaModelView):
@@ -132,7 +137,7 @@ class ContractView(AttentionMixin, KeepsHistory, RecordsStatusChange, Reschedule
     show_fieldsets = [
         (_("Договор"), {"fields": _main + ["rent"]}),
         (_("Условия оплаты"), {"fields": _terms, "expanded": True}),
-        (_("Уведомления и интеграции"), {"fields": _notify + ["link_key"], "expanded": True}),
+        (_("Уведомления и интеграции"), {"fields": _notify, "expanded": True}),
     ]
     add_form_query_rel_fields = edit_form_query_rel_fields = {
         "executor": [["is_executor", FilterEqual, True]],
@@ -189,7 +194,7 @@ class ContractView(AttentionMixin, KeepsHistory, RecordsStatusChange, Reschedule
         }
         return self.render_template(
             self.show_template, pk=pk, title=self.show_title, widgets=widgets, related_views=self._related_views,
-            contract=contract, schedule_rows=rows, other_documents=others, new_document=new,
+            contract=contract, permanent_link=url_for("contract_link.contract_link", key=contract.link_key, _external=True), schedule_rows=rows, other_documents=others, new_document=new,
             buttons_for=buttons_for, csrf_token=generate_csrf(), money=money, date_ru=date_ru,
             invoice_status=enum_label(InvoiceStatus), act_status=enum_label(ActStatus), kind=enum_label(DocumentKind),
         )

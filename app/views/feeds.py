@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 from wtforms import SelectField
 
+from app import addresses
 from app import permissions as P
 from app.domain import feeds, settings
 from app.domain.enums import N_, FeedMode, InquiryStatus
@@ -37,7 +38,7 @@ class FeedSettingsView(ArendaPage):
         session = db.session
         buildings = session.scalars(select(Building).order_by(Building.name).options(
             selectinload(Building.floors).selectinload(Floor.section))).all()
-        base = feeds.base_url(session, request.host_url)
+        base = addresses.base_url(session)
         urls = feeds.secret_urls(session, base)
         session.commit()  # tokens made on first view are kept
         chosen = feeds.selected_building_ids(session)

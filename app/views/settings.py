@@ -38,11 +38,22 @@ class SettingView(ArendaModelView):
     show_columns = ["key", "value", "updated_at"]
 
 
+def resend_messages(view, items):
+    """The «Отправить ещё раз» action of an outbox list (notifications, webhook deliveries)."""
+    items = items if isinstance(items, list) else [items]
+    count = outbox.resend(view.datamodel.session, [item.id for item in items])
+    view.datamodel.session.commit()
+    flash(gettext("Поставлено в очередь на отправку: %(count)s", count=count), "info")
+    view.update_redirect()
+    return redirect(view.get_redirect())
+
+
 class OutboxView(ArendaModelView):
     datamodel = SQLAInterface(OutboxMessage)
     class_permission_name = P.RESOURCE_OUTBOX
     method_permission_name = compressed_permissions(extra_write=("resend",))
     exclude_route_methods = {"add", "edit"}  # messages come from events, not forms
+    base_filters = [["channel", FilterNotEqual, "webhook"]]  # webhook deliveries have their own list (views.integrations)
     list_template = "arenda/outbox_list.html"
     list_title = _("Уведомления")
     show_title = _("Уведомление")
@@ -70,12 +81,7 @@ class OutboxView(ArendaModelView):
 
     @action("resend", _("Отправить ещё раз"), _("Отправить выбранные уведомления ещё раз?"), "fa-repeat")
     def resend(self, items):
-        items = items if isinstance(items, list) else [items]
-        count = outbox.resend(self.datamodel.session, [item.id for item in items])
-        self.datamodel.session.commit()
-        flash(gettext("Поставлено в очередь на отправку: %(count)s", count=count), "info")
-        self.update_redirect()
-        return redirect(self.get_redirect())
+        return resend_messages(self, items)
 
 
 class TariffView(ArendaModelView):

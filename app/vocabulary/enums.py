@@ -184,3 +184,38 @@ class NotifyEvent(Labelled):
     STAFF_DELETED = "staff_deleted", N_("Сотрудник удалён")
     TARIFF_CHANGED = "tariff_changed", N_("Тариф изменён")
     TARIFF_ENDS = "tariff_ends", N_("Заканчивается оплаченный период тарифа")
+
+
+class StatusSource(Labelled):
+    """Who or what changed a contract's status (the history's `source` column)."""
+
+    UI = "ui", N_("Пользователь")
+    API = "api", N_("REST API")
+    AMOCRM = "amocrm", N_("amoCRM")
+    SCHEDULE = "schedule", N_("График")
+
+
+class AmocrmStatus(Labelled):
+    """The contract statuses an amoCRM pipeline stage may move a contract to (SPEC §4)."""
+
+    BOOKED = ContractStatus.BOOKED.value, ContractStatus.BOOKED.label
+    ON_SIGNING = ContractStatus.ON_SIGNING.value, ContractStatus.ON_SIGNING.label
+    SIGNED = ContractStatus.SIGNED.value, ContractStatus.SIGNED.label
+    REGISTERED = ContractStatus.REGISTERED.value, ContractStatus.REGISTERED.label
+    CANCELLED = ContractStatus.CANCELLED.value, ContractStatus.CANCELLED.label
+
+
+AMOCRM_WON, AMOCRM_LOST = 142, 143  # amoCRM's fixed stages of every pipeline
+
+
+class WebhookEvent(Labelled):
+    """The events an outgoing webhook may subscribe to (the outbox's `event` on the webhook channel)."""
+
+    CONTRACT_CREATED = "contract.created", N_("Договор создан")
+    CONTRACT_CHANGED = "contract.changed", N_("Договор изменён")
+    CONTRACT_STATUS_CHANGED = "contract.status_changed", N_("Статус договора изменён")
+    DOCUMENT_ISSUED = "document.issued", N_("Документ выставлен")
+    DOCUMENT_CANCELLED = "document.cancelled", N_("Документ отменён")
+    PAYMENT_IMPORTED = "payment.imported", N_("Платёж загружен")
+    PAYMENT_ALLOCATED = "payment.allocated", N_("Платёж разнесён")
+    INQUIRY_RECEIVED = "inquiry.received", N_("Заявка с сайта")
