@@ -43,6 +43,8 @@ for role in EXPECTED:
     # The start page's counts (and their REST twin) are for whoever may read some list.
     EXPECTED[role][P.RESOURCE_DASHBOARD] = {R} if role != P.ROLE_TARIFF else set()
 EXPECTED[P.ROLE_OWNER][P.RESOURCE_CARD_RULES] = RW  # Настройки: the card-payment rules are settings
+# «Загрузка из Excel» creates counterparties, property and contracts: whoever may write all three.
+EXPECTED[P.ROLE_OWNER][P.RESOURCE_ONBOARDING] = EXPECTED[P.ROLE_MANAGER][P.RESOURCE_ONBOARDING] = RW
 STAFF_ROLES_ALLOWED = {P.ROLE_OWNER}
 
 

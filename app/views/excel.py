@@ -8,6 +8,7 @@ import tempfile
 from flask import send_file
 from flask_appbuilder.urltools import get_filter_args, get_order_args
 from flask_babel import gettext
+from sqlalchemy import inspect as sa_inspect
 
 from app.exports import tables, xlsx
 from app.timeutil import today
@@ -19,7 +20,7 @@ XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.she
 def export_columns(view):
     names = list(dict.fromkeys(list(view.list_columns or []) + list(view.export_extra_columns())))
     formatters = view.formatters_columns or {}
-    columns = [tables.id_column()]
+    columns = [tables.id_column()] if hasattr(view.datamodel.obj, "id") else []
     for name in names:
         if name == "id":
             continue
@@ -40,7 +41,7 @@ def list_rows(view, columns):
     datamodel = view.datamodel
     query = datamodel.apply_all(datamodel.session.query(datamodel.obj), filters, order_column, direction)
     if not order_column:
-        query = query.order_by(datamodel.obj.id)
+        query = query.order_by(*sa_inspect(datamodel.obj).primary_key)
     names = [c.name for c in columns if c.name != "id"]
     query = query.options(*tables.eager(datamodel.obj, names))
     return tables.stream(query, columns, values=lambda batch, ns: datamodel.get_values(batch, ns),
