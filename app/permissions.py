@@ -53,6 +53,7 @@ RESOURCE_INQUIRY = "Inquiry"  # Настройки сайта → Заявки �
 RESOURCE_AMOCRM = "Amocrm"  # Настройки → amoCRM: subdomain, webhook URL, stage mapping (also REST amocrm_stage)
 RESOURCE_API_TOKENS = "ApiTokens"  # Настройки → API-токены: the integration user's long-lived tokens
 RESOURCE_WEBHOOKS = "Webhooks"  # Настройки → Вебхуки: outgoing webhook endpoints and their deliveries
+RESOURCE_ONBOARDING = "Onboarding"  # Настройки → «Загрузка из Excel»: creates parties, property and contracts
 
 PROPERTY = [RESOURCE_BUILDING, RESOURCE_SECTION, RESOURCE_FLOOR, RESOURCE_ROOM]
 PARTIES = [RESOURCE_COUNTERPARTY, RESOURCE_BANK_ACCOUNT, RESOURCE_CONTACT]
@@ -100,6 +101,7 @@ MENUS_FOR = {
     RESOURCE_AMOCRM: MENU_SETTINGS,
     RESOURCE_API_TOKENS: MENU_SETTINGS,
     RESOURCE_WEBHOOKS: MENU_SETTINGS,
+    RESOURCE_ONBOARDING: MENU_SETTINGS,
 }
 
 
@@ -137,7 +139,7 @@ FAB_ROLES = {
     ROLE_TARIFF: _SELF_SERVICE + _grant([RESOURCE_TARIFF], CAN_READ, CAN_WRITE),
     ROLE_MANAGER: _SELF_SERVICE
     + _grant(PROPERTY + PARTIES + CONTRACTS + DOCUMENTS + MONEY, CAN_READ, CAN_WRITE)
-    + _grant([RESOURCE_OUTBOX, RESOURCE_INQUIRY], CAN_READ, CAN_WRITE),
+    + _grant([RESOURCE_OUTBOX, RESOURCE_INQUIRY, RESOURCE_ONBOARDING], CAN_READ, CAN_WRITE),
     ROLE_ACCOUNTANT: _SELF_SERVICE
     + _grant(PARTIES + DOCUMENTS + MONEY + [RESOURCE_EXPORT_1C], CAN_READ, CAN_WRITE)
     + _grant(PROPERTY + CONTRACTS + [RESOURCE_OUTBOX], CAN_READ),

@@ -55,6 +55,8 @@ EXPECTED[P.ROLE_MANAGER][P.RESOURCE_INQUIRY] = RW
 EXPECTED[P.ROLE_VIEWER][P.RESOURCE_INQUIRY] = {R}
 for resource in (P.RESOURCE_AMOCRM, P.RESOURCE_API_TOKENS, P.RESOURCE_WEBHOOKS):  # integrations: Owner only
     EXPECTED[P.ROLE_OWNER][resource] = RW
+# «Загрузка из Excel» creates counterparties, property and contracts: whoever may write all three.
+EXPECTED[P.ROLE_OWNER][P.RESOURCE_ONBOARDING] = EXPECTED[P.ROLE_MANAGER][P.RESOURCE_ONBOARDING] = RW
 STAFF_ROLES_ALLOWED = {P.ROLE_OWNER}
 
 

@@ -1,6 +1,7 @@
-"""`export 1c --executor INN --from D --to D -o FILE`: EnterpriseData XML for 1C (SPEC §2.2, §6).
+"""`export 1c --executor INN --from D --to D -o FILE`: EnterpriseData XML for 1C (SPEC §2.2, §6);
+`export xlsx` (app/cli/export_xlsx.py): Excel.
 
-The `export` group holds the exports of SPEC §6; a new one (e.g. `export xlsx`) is one more
+The `export` group holds the exports of SPEC §6; a new one is one more
 `@group.command` here or a module adding itself to `group`."""
 import shutil
 from pathlib import Path
@@ -8,13 +9,14 @@ from pathlib import Path
 import click
 from flask.cli import AppGroup
 
+from app.cli.export_xlsx import xlsx_command
 from app.cli.output import emit, fail, iso_date
 from app.errors import DomainError
 from app.exports import enterprise_data
 from app.extensions import db
 from app.jobs import export_1c as exporting
 
-group = AppGroup("export", help="Exports: 1C (EnterpriseData).")
+group = AppGroup("export", help="Exports: 1C (EnterpriseData), Excel.")
 
 
 @group.command("1c")
@@ -38,3 +40,6 @@ def export_1c(inn, start, end, output):
         fail(f"Не удалось записать файл {output}: {error.strerror}")
     db.session.commit()
     emit({**exporting.counts(run), "file": str(output), "size": run.size})
+
+
+group.add_command(xlsx_command)

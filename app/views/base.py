@@ -15,13 +15,14 @@ from app.domain import uniqueness, validation
 from app.extensions import db
 from app.hooks.checks import ChecksFields
 from app.permissions import CAN_READ, CAN_WRITE
+from app.views import excel
 from app.views.formatters import blank_none
 from app.views.labels import LABELS
 from app.views.widgets import ArendaListWidget, CardWidget, RemoteSelectWidget
 
 READ_METHODS = (
     "list", "show", "download", "api", "api_read", "api_get", "api_column_add", "api_column_edit", "api_readvalues",
-    "related",
+    "related", "export_xlsx",
 )
 WRITE_METHODS = ("add", "edit", "delete", "api_create", "api_update", "api_delete", "action", "action_post")
 
@@ -187,6 +188,16 @@ class ArendaModelView(ChecksFields, ModelView):
             results=[{"id": row.id, "text": str(row)} for row in rows[:OPTIONS_PAGE]],
             pagination={"more": len(rows) > OPTIONS_PAGE},
         )
+
+    @expose("/export/xlsx")
+    @has_access
+    def export_xlsx(self):
+        """«Экспорт в Excel»: the list's rows under its current filters, search and order, all pages."""
+        return excel.list_export(self)
+
+    def export_extra_columns(self):
+        """Columns of the card a list leaves out, exported after the list's own."""
+        return [c for c in self._shown_columns() if c not in (self.list_columns or [])]
 
     def _shown_columns(self):
         columns = list(self.list_columns or []) + list(self.show_columns or [])

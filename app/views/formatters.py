@@ -47,6 +47,7 @@ def enum_label(enum_cls):
     def fmt(value):
         return gettext(enum_cls.label_of(value)) if value else ""
 
+    fmt.enum = enum_cls  # the export writes the label too (views/excel.py)
     return fmt
 
 

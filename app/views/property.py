@@ -19,10 +19,14 @@ class RoomInterface(SQLAInterface):
 
     def query(self, *args, **kwargs):
         count, items = super().query(*args, **kwargs)
+        self.annotate(items)
+        return count, items
+
+    def annotate(self, items):
+        """Each room's occupancy today, in one query (the list page and its Excel export)."""
         busy = occupied_room_ids(self.session, today(), [room.id for room in items])
         for room in items:
             room.occupancy = "—" if room.kind == RoomKind.SERVICE.value else OCCUPIED if room.id in busy else FREE
-        return count, items
 
     def get_related_interface(self, col_name):
         return SQLAInterface(self.get_related_model(col_name))

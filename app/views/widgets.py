@@ -1,5 +1,6 @@
 """Widgets with the buttons a manager expects (an edit button on every card), and the
 relation filter that searches on the server."""
+from flask import request, url_for
 from flask_appbuilder.widgets import ListWidget, ShowWidget
 from markupsafe import Markup
 from wtforms.widgets import html_params
@@ -13,6 +14,17 @@ class ArendaListWidget(ListWidget):
     """FAB's list; rows in `kept_pks` (accounting history, app.hooks.history) show no delete button."""
 
     template = "arenda/widgets/list.html"
+
+    def __call__(self, **kwargs):
+        """With «Экспорт в Excel»: the same list's rows under the page's filters and order (not on a
+        card's list of related rows, whose filter is not in the URL)."""
+        filters = self.template_args.get("filters")
+        view_name = self.template_args.get("modelview_name")
+        related = filters is not None and any(flt.is_related_view for flt in filters.filters)
+        if "export_url" not in kwargs and view_name and not related:
+            query = request.query_string.decode()
+            kwargs["export_url"] = url_for(f"{view_name}.export_xlsx") + (f"?{query}" if query else "")
+        return super().__call__(**kwargs)
 
 
 class RemoteSelectWidget:

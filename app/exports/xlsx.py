@@ -1,0 +1,177 @@
+"""Excel workbooks from rows (no Flask): a sheet per table, streamed with xlsxwriter's
+constant-memory mode, so 200,000 rows take the memory of one.
+
+A sheet is `Sheet(name, columns, rows, chart=None)`: `columns` are `Column(header, kind)`,
+`rows` any iterable of sequences (a generator is read once, row by row). Values are written by
+their type: text always as text (a cell that starts with "=", "+", "-" or "@" is never a formula
+nor a link), `Decimal`/int/float as numbers in the column's format (money with «₽», areas,
+percentages), dates and moments as Excel dates, booleans as «Да»/«Нет». Every sheet has a bold
+frozen header row, an autofilter over its rows and column widths from its contents.
+"""
+import datetime as dt
+import io
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+import xlsxwriter
+
+TEXT, INTEGER, NUMBER, MONEY, AREA, PERCENT, DATE, MOMENT = (
+    "text", "integer", "number", "money", "area", "percent", "date", "moment",
+)
+FORMATS = {
+    INTEGER: "0",
+    NUMBER: "#,##0.00",
+    MONEY: '#,##0.00 "₽"',
+    AREA: "#,##0.00",
+    PERCENT: "0.00%",
+    DATE: "dd.mm.yyyy",
+    MOMENT: "dd.mm.yyyy hh:mm",
+}
+WIDTHS = {INTEGER: 10, NUMBER: 14, MONEY: 16, AREA: 11, PERCENT: 10, DATE: 11, MOMENT: 16}
+MAX_WIDTH = 60
+OPTIONS = {"constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False,
+           "strings_to_numbers": False}
+YES, NO = "Да", "Нет"
+_FORBIDDEN = str.maketrans({c: " " for c in "[]:*?/\\"})
+
+
+@dataclass(frozen=True)
+class Column:
+    header: str
+    kind: str = TEXT
+    width: int = None  # None: from the header and the values
+
+
+@dataclass(frozen=True)
+class Chart:
+    """An xlsxwriter chart over the sheet's rows: categories from one column, a series per value column."""
+
+    title: str
+    categories: int  # column index
+    values: tuple  # column indexes
+    type: str = "column"  # column, bar, line, pie
+    y_title: str = None
+
+
+@dataclass
+class Sheet:
+    name: str
+    columns: list
+    rows: object = ()
+    chart: Chart = None
+    notes: list = field(default_factory=list)  # lines under the table (e.g. a total or WALE)
+
+
+def sheet_name(name, taken=()):
+    """A name Excel accepts (31 characters, none of []:*?/\\), unique among `taken`."""
+    base = (name.translate(_FORBIDDEN).strip() or "Лист")[:31]
+    candidate, n = base, 2
+    while candidate.lower() in {t.lower() for t in taken}:
+        suffix = f" ({n})"
+        candidate, n = base[: 31 - len(suffix)] + suffix, n + 1
+    return candidate
+
+
+def _as_naive(moment):
+    """Excel has no time zones: a stored moment (UTC) is written as its UTC wall time."""
+    return moment.astimezone(dt.timezone.utc).replace(tzinfo=None) if moment.tzinfo else moment
+
+
+class _SheetWriter:
+    def __init__(self, book, formats, sheet, taken):
+        self.sheet = sheet
+        self.ws = book.add_worksheet(sheet_name(sheet.name, taken))
+        self.formats = formats
+        self.widths = [len(c.header) + 2 for c in sheet.columns]
+        self.row = 0
+
+    def write_header(self):
+        for col, column in enumerate(self.sheet.columns):
+            self.ws.write_string(0, col, column.header, self.formats["header"])
+        self.ws.freeze_panes(1, 0)
+        self.row = 1
+
+    def write_row(self, values):
+        ws, r = self.ws, self.row
+        for col, (column, value) in enumerate(zip(self.sheet.columns, values)):
+            if value is None or value == "":
+                continue
+            fmt = self.formats.get(column.kind)
+            if isinstance(value, bool):
+                text = YES if value else NO
+                ws.write_string(r, col, text)
+                self._fit(col, text)
+            elif isinstance(value, (Decimal, int, float)):
+                ws.write_number(r, col, float(value), fmt if column.kind != TEXT else self.formats[NUMBER])
+            elif isinstance(value, dt.datetime):
+                ws.write_datetime(r, col, _as_naive(value), self.formats[MOMENT])
+            elif isinstance(value, dt.date):
+                ws.write_datetime(r, col, dt.datetime.combine(value, dt.time()), self.formats[DATE])
+            else:
+                text = value if isinstance(value, str) else ", ".join(map(str, value)) if isinstance(value, (list, tuple)) else str(value)
+                ws.write_string(r, col, text)
+                self._fit(col, text)
+        self.row += 1
+
+    def _fit(self, col, text):
+        if self.row <= 1000 and len(text) + 2 > self.widths[col]:
+            self.widths[col] = min(len(text) + 2, MAX_WIDTH)
+
+    def finish(self):
+        columns = self.sheet.columns
+        for col, column in enumerate(columns):
+            width = column.width or max(self.widths[col], WIDTHS.get(column.kind, 8))
+            self.ws.set_column(col, col, min(width, MAX_WIDTH))
+        if columns:
+            self.ws.autofilter(0, 0, max(self.row - 1, 0), len(columns) - 1)
+        for note in self.sheet.notes:
+            self.row += 1
+            self.ws.write_string(self.row, 0, note, self.formats["bold"])
+        return self.row
+
+
+def _formats(book):
+    formats = {kind: book.add_format({"num_format": pattern}) for kind, pattern in FORMATS.items()}
+    formats["header"] = book.add_format({"bold": True, "bg_color": "#E8EEF4", "border": 1, "text_wrap": True,
+                                         "valign": "top"})
+    formats["bold"] = book.add_format({"bold": True})
+    return formats
+
+
+def _chart(book, writer, name, last_row):
+    spec = writer.sheet.chart
+    chart = book.add_chart({"type": spec.type})
+    for col in spec.values:
+        chart.add_series({
+            "name": [name, 0, col],
+            "categories": [name, 1, spec.categories, last_row, spec.categories],
+            "values": [name, 1, col, last_row, col],
+        })
+    chart.set_title({"name": spec.title})
+    if spec.y_title:
+        chart.set_y_axis({"name": spec.y_title})
+    chart.set_size({"width": 720, "height": 360})
+    writer.ws.insert_chart(1, len(writer.sheet.columns) + 1, chart)
+
+
+def write(out, sheets):
+    """Write the sheets as one workbook into the binary file `out`."""
+    book = xlsxwriter.Workbook(out, OPTIONS)
+    formats = _formats(book)
+    taken = []
+    for sheet in sheets:
+        writer = _SheetWriter(book, formats, sheet, taken)
+        taken.append(writer.ws.name)
+        writer.write_header()
+        for values in sheet.rows:
+            writer.write_row(values)
+        data_rows = writer.row - 1
+        writer.finish()
+        if sheet.chart is not None and data_rows > 0:
+            _chart(book, writer, writer.ws.name, data_rows)
+    book.close()
+    return out
+
+
+def to_bytes(sheets):
+    return write(io.BytesIO(), sheets).getvalue()

@@ -1,0 +1,123 @@
+"""Excel both ways on PostgreSQL (issue 14).
+
+1. «Экспорт в Excel» of the invoice list through the admin route, all of at least 200,000
+   rows, in a child process: seconds (target ≤ 20 s) and the child's peak RSS (≤ 200 MB).
+2. The onboarding import of a workbook with 5,000 contracts (5,000 tenants, 5,000 rooms):
+   check + create with the schedules (target ≤ 60 s).
+
+The database `arenda_bench_excel` (on ARENDA_BENCH_DATABASE_URL's server) is generated once by
+`demo generate` and kept between runs.
+
+    python -m benchmarks excel
+"""
+import io
+import json
+import resource
+import subprocess
+import sys
+import time
+from datetime import datetime
+
+from sqlalchemy import func, select
+
+from benchmarks._database import OWNER, PASSWORD, app_with_contracts
+
+DATABASE = "arenda_bench_excel"
+ROWS, CONTRACTS = 200_000, 20_000
+EXPORT_LIMIT_S, EXPORT_LIMIT_MB, IMPORT_LIMIT_S, IMPORTED = 20.0, 200, 60.0, 5_000
+
+
+def _export_child():
+    from app.models import Invoice
+
+    app = app_with_contracts(DATABASE, CONTRACTS)
+    with app.app_context():
+        from app.extensions import db
+
+        rows = db.session.scalar(select(func.count()).select_from(Invoice))
+        db.session.remove()
+    client = app.test_client()
+    client.post("/login/", data={"username": OWNER, "password": PASSWORD})
+    started = time.perf_counter()
+    response = client.get("/invoiceview/export/xlsx")
+    size = len(response.data)
+    seconds = time.perf_counter() - started
+    assert response.status_code == 200, response.status_code
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(json.dumps({"rows": rows, "seconds": round(seconds, 1), "peak_mb": round(peak), "bytes": size}))
+
+
+def _workbook(count):
+    """A filled onboarding template: our executor, `count` tenants, rooms and contracts."""
+    from app.demo.data import numbered_org_inn
+    from app.domain import onboarding
+    from app.domain.validation import with_account_key
+    from app.exports import xlsx
+
+    executor = numbered_org_inn(990000)
+    parties = [["Юридическое лицо", "ООО «Бенч-Арендодатель»", None, executor, "770101001", None, None, None, None, "Да",
+                "Б-", None, with_account_key("40702810400000099999", "044525225"), "044525225", "ПАО Сбербанк", None]]
+    rooms, contracts = [], []
+    for n in range(count):
+        inn = numbered_org_inn(900000 + n)
+        parties.append(["Юридическое лицо", f"ООО «Бенч {n}»", None, inn, "770101001"] + [None] * 11)
+        rooms.append([f"Бенч-центр {n // 500}", None, (n % 500) // 50 + 1, f"Б-{n}", "Офис", 40, 24000])
+        contracts.append([executor, "770101001", f"Б-{n}", datetime(2026, 1, 1), inn, "770101001", "Подписан",
+                          datetime(2026, 1, 1), datetime(2026, 12, 31), "НДС сверху", 25, 5, None,
+                          f"Бенч-центр {n // 500}", (n % 500) // 50 + 1, f"Б-{n}", None, None])
+
+    def sheet(title, rows):
+        return xlsx.Sheet(title, [xlsx.Column(f.header) for f in onboarding.SHEETS[title]], rows)
+
+    return xlsx.to_bytes([sheet(onboarding.PARTIES, parties), sheet(onboarding.PROPERTY, rooms),
+                          sheet(onboarding.CONTRACTS, contracts)])
+
+
+def _import():
+    from app.domain import onboarding
+    from app.extensions import db
+    from app.imports import onboarding as reader
+    from app.models import Contract
+    from app.timeutil import today
+
+    app = app_with_contracts(DATABASE, CONTRACTS)
+    data = _workbook(IMPORTED)
+    with app.app_context():
+        session = db.session
+        started = time.perf_counter()
+        plan = onboarding.check(session, reader.read(data))
+        assert not plan.problems, plan.problems[:5]
+        checked = time.perf_counter() - started
+        counts = onboarding.create(session, plan, today())
+        session.commit()
+        seconds = time.perf_counter() - started
+        print(f"onboarding import: {counts}, check {checked:.1f} s, total {seconds:.1f} s (limit {IMPORT_LIMIT_S:.0f} s)")
+        # Leave the benchmark database as it was: the imported contracts and parties go.
+        imported = [c for c, _ in plan.contracts]
+        for contract in imported:
+            session.delete(contract)
+        session.flush()
+        for party in plan.parties:
+            session.delete(party)
+        for room in plan.rooms:
+            session.delete(room.floor.building)
+        session.commit()
+        assert session.scalar(select(func.count()).select_from(Contract)) >= CONTRACTS
+
+
+def main():
+    if "--export-child" in sys.argv:
+        return _export_child()
+    app_with_contracts(DATABASE, CONTRACTS)  # generated once, outside the timed child
+    out = subprocess.run([sys.executable, "-m", "benchmarks.excel", "--export-child"], capture_output=True, text=True)
+    if out.returncode != 0:
+        print(out.stderr[-3000:])
+        raise SystemExit(1)
+    figures = json.loads(out.stdout.strip().splitlines()[-1])
+    print(f"list export: {figures['rows']} invoices in {figures['seconds']} s (limit {EXPORT_LIMIT_S:.0f} s), "
+          f"peak {figures['peak_mb']} MB (limit {EXPORT_LIMIT_MB} MB), {figures['bytes'] / 1e6:.1f} MB file")
+    _import()
+
+
+if __name__ == "__main__":
+    main()
