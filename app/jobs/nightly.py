@@ -7,7 +7,7 @@ missed is covered by the next run, which issues whatever is due up to its day.
 """
 import logging
 
-from app.domain import dates, issuing, schedule
+from app.domain import dates, issuing, penalties, schedule
 from app.extensions import db
 from app.models import Contract
 from app.jobs import with_app_context
@@ -61,6 +61,7 @@ def _issue_one(session, contract_id, day):
 STEPS = [
     ("schedules", extend_schedules),
     ("issued", issue_documents),
+    ("penalties", penalties.monthly_step),  # the 1st: penalty invoices of contracts that charge monthly
     ("notifications", notify),
 ]
 

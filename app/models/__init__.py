@@ -18,11 +18,12 @@ from app.models.money import Allocation, ImportBatch, Payment
 from app.models.notice import OutboxMessage
 from app.models.party import BankAccount, ContactPerson, Counterparty
 from app.models.property import Building, BuildingPhoto, Floor, Room, Section
+from app.models.rates import KeyRate
 from app.models.settings import Setting
 
 __all__ = [
     "Model", "Group", "Role", "User", "Account", "Agreement", "AgreementRoom", "Contract", "ContractRoom", "ContractService",
     "ContractStatusChange", "contract_contact", "Act", "ActLine", "DocumentCounter", "Invoice", "InvoiceLine",
     "VatInvoice", "LoginFailure", "Allocation", "ImportBatch", "Payment", "OutboxMessage", "BankAccount", "ContactPerson",
-    "Counterparty", "Building", "BuildingPhoto", "Floor", "Room", "Section", "Setting",
+    "Counterparty", "Building", "BuildingPhoto", "Floor", "Room", "Section", "Setting", "KeyRate",
 ]
