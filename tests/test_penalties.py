@@ -196,3 +196,44 @@ def test_nightly_job_charges_monthly_contracts_on_the_first(session):
     assert penalties.monthly_step(session, date(2026, 3, 1), {})["issued"] == 0  # nothing new to charge
     assert session.scalars(select(Invoice).where(Invoice.contract_id == by_hand.id, Invoice.kind == "penalty")).all() == []
 
+
+
+def test_card_shows_the_penalty_and_charges_it_and_serves_the_claim(app, client, session, login_as, today):
+    from datetime import timedelta
+
+    contract = _contract(session, number="П-9", start_date=today - timedelta(days=60), date=today - timedelta(days=60),
+                         end_date=today + timedelta(days=300))
+    _invoice(session, contract, due=today - timedelta(days=10), date=today - timedelta(days=15))  # 10 days × 100
+    session.commit()
+    login_as("Manager")
+
+    card = client.get(f"/contractview/show/{contract.id}")
+    assert card.status_code == 200
+    page = card.get_data(as_text=True)
+    assert 'id="penalty-accrued"><span class="money">1&nbsp;000,00' in page and "Выставить пени" in page
+    claim = client.get(f"/contractview/claim/{contract.id}.pdf")
+    assert claim.status_code == 200 and claim.data.startswith(b"%PDF")
+
+    charged = client.post(f"/contractview/penalty/{contract.id}", follow_redirects=True)
+
+    assert charged.status_code == 200 and "Выставлен счёт на пени" in charged.get_data(as_text=True)
+    [invoice] = session.scalars(select(Invoice).where(Invoice.contract_id == contract.id, Invoice.kind == "penalty")).all()
+    assert invoice.amount == D("1000.00")
+    again = client.post(f"/contractview/penalty/{contract.id}", follow_redirects=True)
+    assert "Нет начисленных и ещё не выставленных пеней" in again.get_data(as_text=True)
+
+
+def test_viewer_cannot_charge(client, session, login_as):
+    contract = _contract(session)
+    session.commit()
+    login_as("Viewer")
+    assert client.post(f"/contractview/penalty/{contract.id}").status_code in (302, 403)
+    assert session.scalars(select(Invoice).where(Invoice.kind == "penalty")).all() == []
+
+
+def test_owner_adds_a_key_rate_in_settings(client, session, login_as):
+    login_as("Owner")
+    response = client.post("/keyrateview/add", data={"start_date": "2026-03-10", "rate": "15.00"}, follow_redirects=True)
+    assert response.status_code == 200
+    assert session.get(KeyRate, date(2026, 3, 10)).rate == D("15.00")
+    assert (date(2026, 3, 10), D("15.00")) in penalties.key_rates(session)

@@ -108,3 +108,21 @@ def test_cli_for_one_contract_and_clear_refusals(app, session):
     assert unknown.exit_code == 1 and "НЕТ" in unknown.output
     assert backwards.exit_code == 1 and "раньше" in backwards.output
     assert bad_file.exit_code == 1 and ".xlsx" in bad_file.output
+
+
+def test_page_from_the_contract_card_shows_the_balances_and_downloads(client, session, login_as):
+    executor, tenant, contract = _dataset(session)
+    session.commit()
+    login_as("Accountant")
+    url = f"/reconciliation/?executor={executor.id}&customer={tenant.id}&from=2026-02-01&to=2026-02-28"
+
+    page = client.get(url)
+    as_pdf, as_xlsx = client.get(url + "&format=pdf"), client.get(url + "&format=xlsx")
+    backwards = client.get(url.replace("from=2026-02-01", "from=2026-03-31"))
+
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert 'id="opening" colspan="2"><span class="money">5&nbsp;000,00' in html
+    assert 'id="closing" colspan="2"><span class="money">20&nbsp;500,00' in html
+    assert as_pdf.data.startswith(b"%PDF") and as_xlsx.data.startswith(b"PK")
+    assert backwards.status_code == 200 and "раньше его начала" in backwards.get_data(as_text=True)

@@ -89,7 +89,7 @@ class Contract(Timestamps, Model):
     invoice_day: Mapped[int] = mapped_column(Integer, nullable=False, default=25)
     payment_term_days: Mapped[Optional[int]] = mapped_column(Integer, default=5)
     payment_day: Mapped[Optional[int]] = mapped_column(Integer)
-    deposit: Mapped[Optional[Decimal]] = mapped_column(MONEY)  # SPEC §6 calls it deposit_amount (REST)
+    deposit_amount: Mapped[Optional[Decimal]] = mapped_column("deposit", MONEY)  # the security deposit (SPEC §6's name)
     # Penalties for late payment (SPEC §1.9, app.domain.penalties)
     penalty_mode: Mapped[str] = enum_column(PenaltyMode, default=PenaltyMode.NONE.value)
     penalty_rate: Mapped[Optional[Decimal]] = mapped_column(PERCENT)  # percent per day: 0.1 = 0.1 %
@@ -118,15 +118,6 @@ class Contract(Timestamps, Model):
 
     def __str__(self):
         return f"№ {self.number} от {self.date:%d.%m.%Y}" if self.date else f"№ {self.number}"
-
-    @property
-    def deposit_amount(self):
-        """SPEC §6's name of the deposit (the column is `deposit`)."""
-        return self.deposit
-
-    @deposit_amount.setter
-    def deposit_amount(self, value):
-        self.deposit = value
 
     @property
     def rent(self):
