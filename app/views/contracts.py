@@ -9,7 +9,8 @@ from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _
 from flask_wtf.csrf import generate_csrf
-from wtforms import SelectField
+from wtforms import IntegerField, SelectField
+from wtforms.validators import NumberRange, Optional
 
 from app import permissions as P
 from app.domain import penalties, schedule
@@ -160,6 +161,9 @@ class ContractView(AttentionMixin, KeepsHistory, RecordsStatusChange, Reschedule
             _("Счёт выставляется за"), choices=enum_choices(InvoicedPeriod), default=InvoicedPeriod.NEXT.value
         ),
         "penalty_mode": SelectField(_("Пени"), choices=enum_choices(PenaltyMode), default=PenaltyMode.NONE.value),
+        "penalty_grace_days": IntegerField(
+            _("Льготных дней"), default=0, validators=[Optional(), NumberRange(min=0)], filters=[lambda v: 0 if v is None else v],
+        ),
     }
     description_columns = {
         "monthly_rent": _("Пусто — считается по помещениям: площадь × ставка ÷ 12"),
