@@ -162,7 +162,7 @@ def test_open_ended_contract_is_planned_twelve_months_ahead_and_rolls_on(session
 
 
 def test_deposit_is_invoiced_once_with_the_first_invoice(session):
-    c = contract(session, deposit=D("50000.00"), vat_mode=VatMode.ON_TOP.value, vat_rate=D("0.20"))
+    c = contract(session, deposit_amount=D("50000.00"), vat_mode=VatMode.ON_TOP.value, vat_rate=D("0.20"))
     schedule.rebuild(session, c, date(2020, 1, 1))
     deposit = session.scalars(select(Invoice).where(Invoice.kind == DocumentKind.DEPOSIT.value)).one()
     assert (deposit.amount, deposit.vat_amount, deposit.planned_date) == (D("50000.00"), D("0.00"), date(2019, 12, 25))

@@ -61,7 +61,7 @@ def test_email_list():
 
 
 def test_contract_dates_and_numbers_collected_in_one_error():
-    contract = rec(start_date=date(2026, 3, 1), end_date=date(2026, 2, 1), monthly_rent=Decimal("-1"), deposit=None,
+    contract = rec(start_date=date(2026, 3, 1), end_date=date(2026, 2, 1), monthly_rent=Decimal("-1"), deposit_amount=None,
                    notify_days_before_end=30, payment_term_days=5, invoice_day=40, payment_day=None, vat_rate=Decimal("0.2"))
     with pytest.raises(ValidationFailed) as error:
         v.check("contract", contract)

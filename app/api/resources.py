@@ -157,7 +157,8 @@ class ContractApi(KeepsHistory, RecordsStatusChange, ReschedulesContract, Arenda
     _fields = [
         "number", "date", "executor", "customer", "manager", "status", "start_date", "end_date", "has_original",
         "notify_days_before_end", "autosend_documents", "monthly_rent", "vat_mode", "vat_rate", "billing_period",
-        "invoiced_period", "invoice_day", "payment_term_days", "payment_day", "deposit", "amocrm_lead_id", "comment",
+        "invoiced_period", "invoice_day", "payment_term_days", "payment_day", "deposit_amount", "amocrm_lead_id", "comment",
+        "penalty_mode", "penalty_rate", "penalty_grace_days", "penalty_cap_percent", "penalty_monthly",
         "rooms",
     ]
     list_columns = show_columns = ["id"] + [f for f in _fields if f not in ("executor", "customer", "manager")] + [

@@ -224,7 +224,7 @@ def _contracts(session, rng, today, executors, buildings, customers, staff):
             vat_mode=VatMode.ON_TOP.value if executors[key].vat_invoices_enabled else VatMode.NONE.value,
             vat_rate=Decimal("0.20") if executors[key].vat_invoices_enabled else Decimal("0"),
             invoice_day=25, payment_term_days=5,
-            deposit=Decimal("100000.00") if i % 7 == 0 else None,
+            deposit_amount=Decimal("100000.00") if i % 7 == 0 else None,
         )
         for room in (pools[key].pop() for _ in range(2 if key == "office" and i % 5 == 1 else 1)):
             contract.rooms.append(ContractRoom(room=room, area=room.area, rate=room.rent_rate))

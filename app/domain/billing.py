@@ -211,12 +211,12 @@ def rent_draft(contract, period, doc, covered, changes):
 
 def deposit_draft(contract):
     """A deposit is invoiced once, with the first rent invoice and no later than the start."""
-    if not contract.deposit or contract.deposit <= 0:
+    if not contract.deposit_amount or contract.deposit_amount <= 0:
         return None
     first = first_period(contract)
     planned = contract.start_date if first is None else min(invoice_date(contract, first), contract.start_date)
     name = f"Обеспечительный платёж по договору № {contract.number} от {contract.date:%d.%m.%Y}"
-    line = _line(contract, name, contract.start_date, contract.start_date, contract.deposit, VatMode.NONE.value)
+    line = _line(contract, name, contract.start_date, contract.start_date, contract.deposit_amount, VatMode.NONE.value)
     return Draft(INVOICE, DEPOSIT, contract.start_date, contract.start_date, planned, [line])
 
 

@@ -206,7 +206,10 @@ RULES = {
     "contract": {
         "end_date": [end_not_before_start("start_date")],
         "monthly_rent": [not_negative],
-        "deposit": [not_negative],
+        "deposit_amount": [not_negative],
+        "penalty_rate": [not_negative],
+        "penalty_cap_percent": [not_negative],
+        "penalty_grace_days": [not_negative],
         "notify_days_before_end": [not_negative],
         "payment_term_days": [not_negative],
         "invoice_day": [day_of_month],

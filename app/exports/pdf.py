@@ -1,4 +1,5 @@
-"""Invoices for payment (счёт на оплату), acts (акт) and VAT invoices (счёт-фактура) as PDF.
+"""Invoices for payment (счёт на оплату, also penalty invoices), acts (акт), VAT invoices
+(счёт-фактура), claim letters (претензия) and reconciliation acts (акт сверки) as PDF.
 
 Pure functions from model objects to bytes: Jinja templates in app/templates/arenda/pdf
 rendered by WeasyPrint (Pango, DejaVu fonts for Cyrillic). The views serve them for download
@@ -16,7 +17,8 @@ from app.domain.words import amount_in_words, date_in_words, format_amount
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates" / "arenda" / "pdf"
 _env = Environment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=select_autoescape(["html"]))
 _env.filters.update(amount=format_amount, in_words=amount_in_words, long_date=date_in_words,
-                    short_date=lambda day: f"{day:%d.%m.%Y}" if day else "")
+                    short_date=lambda day: f"{day:%d.%m.%Y}" if day else "",
+                    pct=lambda value: f"{Decimal(value).normalize():f}".replace(".", ",") if value is not None else "")
 
 
 def _vat(document):
@@ -65,3 +67,19 @@ def vat_invoice_pdf(vat_invoice):
     context = _document_context(act)
     context.update(doc=vat_invoice, act=act)
     return _render("vat_invoice.html", **context)
+
+
+def claim_pdf(found):
+    """The claim letter of a contract's penalty (app.domain.penalties.penalty_on's result):
+    its overdue invoices, the day spans, rates and sums, the debt and the penalty."""
+    contract = found.contract
+    return _render(
+        "claim.html", contract=contract, executor=contract.executor, customer=contract.customer, day=found.day,
+        mode=contract.penalty_mode, accruals=found.accruals, overdue=found.overdue, penalty=found.penalty,
+        charged=found.charged, bank=contract.executor.bank_accounts[0] if contract.executor.bank_accounts else None,
+    )
+
+
+def reconciliation_pdf(act):
+    """The reconciliation act (app.domain.reconciliation.reconcile's result), two-sided."""
+    return _render("reconciliation.html", act=act, executor=act.executor, customer=act.customer)

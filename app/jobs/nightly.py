@@ -7,7 +7,7 @@ missed is covered by the next run, which issues whatever is due up to its day.
 """
 import logging
 
-from app.domain import dates, issuing, schedule
+from app.domain import dates, issuing, penalties, schedule
 from app.extensions import db
 from app.models import Contract
 from app.jobs import with_app_context
@@ -62,6 +62,7 @@ def _issue_one(session, contract_id, day):
 STEPS = [
     ("schedules", extend_schedules),
     ("issued", issue_documents),
+    ("penalties", penalties.monthly_step),  # the 1st: penalty invoices of contracts that charge monthly
     ("notifications", notify),
     ("export_1c", scheduled_export),  # the scheduled export to 1C, once per period
 ]

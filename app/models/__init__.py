@@ -21,6 +21,7 @@ from app.models.money import Allocation, ImportBatch, Payment
 from app.models.notice import OutboxMessage
 from app.models.party import BankAccount, ContactPerson, Counterparty
 from app.models.property import Building, BuildingPhoto, Floor, Room, Section
+from app.models.rates import KeyRate
 from app.models.settings import Setting
 
 __all__ = [
@@ -29,4 +30,5 @@ __all__ = [
     "VatInvoice", "ExportRun", "Inquiry", "LoginFailure", "Allocation", "ImportBatch", "Payment", "OutboxMessage", "BankAccount",
     "ContactPerson",
     "Counterparty", "Building", "BuildingPhoto", "Floor", "Room", "Section", "Setting", "AmocrmStage", "WebhookEndpoint",
+    "KeyRate",
 ]

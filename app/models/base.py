@@ -20,6 +20,7 @@ Model.metadata.naming_convention = {
 MONEY = Numeric(14, 2)
 AREA = Numeric(10, 2)
 RATE = Numeric(7, 4)  # VAT rate as a fraction: 0.2000 = 20 %
+PERCENT = Numeric(9, 4)  # a percent: 0.1000 = 0.1 %, 16.5000 = 16.5 %
 
 
 def money_column(nullable=False, default=Decimal("0.00")):
@@ -53,6 +54,6 @@ class Timestamps:
 
 
 __all__ = [
-    "Model", "MONEY", "AREA", "RATE", "money_column", "enum_column", "enum_check", "non_negative", "partial_index",
+    "Model", "MONEY", "AREA", "RATE", "PERCENT", "money_column", "enum_column", "enum_check", "non_negative", "partial_index",
     "Timestamps",
 ]

@@ -20,8 +20,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.vocabulary.enums import BillingPeriod, ContractStatus, InvoicedPeriod, VatMode
-from app.models.base import AREA, MONEY, RATE, Model, Timestamps, enum_check, enum_column, non_negative
+from app.vocabulary.enums import BillingPeriod, ContractStatus, InvoicedPeriod, PenaltyMode, VatMode
+from app.models.base import AREA, MONEY, PERCENT, RATE, Model, Timestamps, enum_check, enum_column, non_negative
 from app.timeutil import utcnow
 from app.vocabulary.amounts import monthly_rent
 
@@ -50,6 +50,10 @@ class Contract(Timestamps, Model):
         enum_check("vat_mode", VatMode),
         enum_check("billing_period", BillingPeriod),
         enum_check("invoiced_period", InvoicedPeriod),
+        enum_check("penalty_mode", PenaltyMode),
+        CheckConstraint("penalty_rate IS NULL OR penalty_rate >= 0", name="penalty_rate_non_negative"),
+        CheckConstraint("penalty_cap_percent IS NULL OR penalty_cap_percent >= 0", name="penalty_cap_non_negative"),
+        non_negative("penalty_grace_days"),
         CheckConstraint("end_date IS NULL OR end_date >= start_date", name="end_not_before_start"),
         CheckConstraint("invoice_day BETWEEN 1 AND 31", name="invoice_day_range"),
         CheckConstraint("payment_day IS NULL OR payment_day BETWEEN 1 AND 31", name="payment_day_range"),
@@ -85,7 +89,13 @@ class Contract(Timestamps, Model):
     invoice_day: Mapped[int] = mapped_column(Integer, nullable=False, default=25)
     payment_term_days: Mapped[Optional[int]] = mapped_column(Integer, default=5)
     payment_day: Mapped[Optional[int]] = mapped_column(Integer)
-    deposit: Mapped[Optional[Decimal]] = mapped_column(MONEY)
+    deposit_amount: Mapped[Optional[Decimal]] = mapped_column("deposit", MONEY)  # the security deposit (SPEC §6's name)
+    # Penalties for late payment (SPEC §1.9, app.domain.penalties)
+    penalty_mode: Mapped[str] = enum_column(PenaltyMode, default=PenaltyMode.NONE.value)
+    penalty_rate: Mapped[Optional[Decimal]] = mapped_column(PERCENT)  # percent per day: 0.1 = 0.1 %
+    penalty_grace_days: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    penalty_cap_percent: Mapped[Optional[Decimal]] = mapped_column(PERCENT)  # of each invoice's amount
+    penalty_monthly: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)  # the nightly job charges on the 1st
     amocrm_lead_id: Mapped[Optional[int]] = mapped_column(BigInteger, index=True)
     link_key: Mapped[str] = mapped_column(String(32), nullable=False, unique=True, default=new_link_key)
     comment: Mapped[Optional[str]] = mapped_column(Text)

@@ -77,7 +77,10 @@ class Invoice(DocumentColumns, Model):
     # Sum of allocations; kept by app.domain.allocation, never written elsewhere.
     paid_amount: Mapped[Decimal] = money_column()
 
-    lines = relationship("InvoiceLine", back_populates="invoice", cascade="all, delete-orphan", order_by="InvoiceLine.position")
+    lines = relationship(
+        "InvoiceLine", back_populates="invoice", cascade="all, delete-orphan", order_by="InvoiceLine.position",
+        foreign_keys="InvoiceLine.invoice_id",
+    )
     allocations = relationship("Allocation", back_populates="invoice")
 
     @property
@@ -141,7 +144,10 @@ class InvoiceLine(LineColumns, Model):
     __table_args__ = (non_negative("amount"),)
 
     invoice_id: Mapped[int] = mapped_column(ForeignKey("invoice.id", ondelete="CASCADE"), nullable=False, index=True)
-    invoice = relationship("Invoice", back_populates="lines")
+    # A penalty invoice's line: the overdue invoice it charges for (app.domain.penalties).
+    source_invoice_id: Mapped[Optional[int]] = mapped_column(ForeignKey("invoice.id", ondelete="SET NULL"), index=True)
+    invoice = relationship("Invoice", back_populates="lines", foreign_keys=[invoice_id])
+    source_invoice = relationship("Invoice", foreign_keys=[source_invoice_id])
 
 
 class ActLine(LineColumns, Model):

@@ -1,12 +1,15 @@
 """Admin views, registered menu by menu under stable English names."""
 from flask_babel import lazy_gettext as _
 
-from app.views import contracts, documents, export_1c, feeds, integrations, money, onboarding, parties, property, settings
+from app.views import (
+    contracts, documents, export_1c, feeds, integrations, money, onboarding, parties, property, reconciliation, settings,
+)
 
 # Flask-AppBuilder's own menu items, relabelled for the domain (msgids kept for the catalog).
 STAFF_LABELS = (_("Security"), _("List Users"), _("List Roles"), _("List Groups"))
 
 
 def register(appbuilder):
-    for section in (property, parties, contracts, documents, export_1c, money, settings, onboarding, feeds, integrations):
+    for section in (property, parties, contracts, documents, export_1c, money, reconciliation, settings, onboarding, feeds,
+                    integrations):
         section.register(appbuilder)

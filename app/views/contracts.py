@@ -1,26 +1,33 @@
 """Договоры: contracts with rooms, services, status history and their billing schedule;
 supplementary agreements."""
-from flask import url_for
+import io
+
+from flask import abort, flash, redirect, send_file, url_for
 from flask_appbuilder import expose, has_access
 from flask_appbuilder.models.sqla.filters import FilterEqual
 from flask_appbuilder.models.sqla.interface import SQLAInterface
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _
 from flask_wtf.csrf import generate_csrf
-from wtforms import SelectField
+from wtforms import IntegerField, SelectField
+from wtforms.validators import NumberRange, Optional
 
 from app import permissions as P
-from app.domain import schedule
+from app.domain import penalties, schedule
 from app.domain.enums import (
-    ActStatus, BillingPeriod, ContractStatus, DocumentKind, InvoicedPeriod, InvoiceStatus, StatusSource, VatMode,
+    ActStatus, BillingPeriod, ContractStatus, DocumentKind, InvoicedPeriod, InvoiceStatus, PenaltyMode, StatusSource, VatMode,
 )
+from app.errors import DomainError
+from app.exports import pdf
 from app.hooks.history import KeepsHistory
 from app.hooks.rescheduling import ReschedulesContract
 from app.hooks.status_history import RecordsStatusChange
 from app.models import Agreement, AgreementRoom, Contract, ContractRoom, ContractService, ContractStatusChange
 from app.timeutil import today
 from app.views.attention import AttentionMixin
-from app.views.base import ArendaModelView
+from app.views.base import ArendaModelView, compressed_permissions
 from app.views.documents import buttons_for, may
+from app.views.pages import done, transaction
 from app.views.formatters import area, date_ru, enum_choices, enum_label, money, percent, yes_no
 
 
@@ -126,17 +133,20 @@ class ContractView(AttentionMixin, KeepsHistory, RecordsStatusChange, Reschedule
     _main = ["number", "date", "executor", "customer", "manager", "status", "start_date", "end_date", "has_original", "comment"]
     _terms = [
         "monthly_rent", "vat_mode", "vat_rate", "billing_period", "invoiced_period", "invoice_day",
-        "payment_term_days", "payment_day", "deposit",
+        "payment_term_days", "payment_day", "deposit_amount",
     ]
     _notify = ["notify_days_before_end", "autosend_documents", "amocrm_lead_id"]
+    _penalties = ["penalty_mode", "penalty_rate", "penalty_grace_days", "penalty_cap_percent", "penalty_monthly"]
     add_fieldsets = edit_fieldsets = [
         (_("Договор"), {"fields": _main}),
         (_("Условия оплаты"), {"fields": _terms, "expanded": True}),
+        (_("Пени за просрочку"), {"fields": _penalties, "expanded": True}),
         (_("Уведомления и интеграции"), {"fields": _notify, "expanded": True}),
     ]
     show_fieldsets = [
         (_("Договор"), {"fields": _main + ["rent"]}),
         (_("Условия оплаты"), {"fields": _terms, "expanded": True}),
+        (_("Пени за просрочку"), {"fields": _penalties, "expanded": True}),
         (_("Уведомления и интеграции"), {"fields": _notify, "expanded": True}),
     ]
     add_form_query_rel_fields = edit_form_query_rel_fields = {
@@ -152,6 +162,10 @@ class ContractView(AttentionMixin, KeepsHistory, RecordsStatusChange, Reschedule
         "invoiced_period": SelectField(
             _("Счёт выставляется за"), choices=enum_choices(InvoicedPeriod), default=InvoicedPeriod.NEXT.value
         ),
+        "penalty_mode": SelectField(_("Пени"), choices=enum_choices(PenaltyMode), default=PenaltyMode.NONE.value),
+        "penalty_grace_days": IntegerField(
+            _("Льготных дней"), default=0, validators=[Optional(), NumberRange(min=0)], filters=[lambda v: 0 if v is None else v],
+        ),
     }
     description_columns = {
         "monthly_rent": _("Пусто — считается по помещениям: площадь × ставка ÷ 12"),
@@ -159,24 +173,31 @@ class ContractView(AttentionMixin, KeepsHistory, RecordsStatusChange, Reschedule
         "invoice_day": _("В какой день месяца выставлять счёт"),
         "payment_day": _("Если задано, срок оплаты — это число месяца, а не N дней"),
         "vat_rate": _("Доля: 0.20 — это 20 %"),
+        "penalty_rate": _("Процент в день от неоплаченной суммы: 0.1 — это 0,1 % в день"),
+        "penalty_grace_days": _("Дней после срока оплаты, за которые пени не начисляются"),
+        "penalty_cap_percent": _("Пени по счёту не больше этого процента его суммы; пусто — без ограничения"),
+        "penalty_monthly": _("1-го числа ночное задание выставляет счёт на пени за прошлые дни"),
     }
     formatters_columns = {
         "status": enum_label(ContractStatus),
         "vat_mode": enum_label(VatMode),
         "billing_period": enum_label(BillingPeriod),
         "invoiced_period": enum_label(InvoicedPeriod),
+        "penalty_mode": enum_label(PenaltyMode),
+        "penalty_monthly": yes_no,
         "date": date_ru,
         "start_date": date_ru,
         "end_date": date_ru,
         "rent": money,
         "monthly_rent": money,
-        "deposit": money,
+        "deposit_amount": money,
         "vat_rate": percent,
         "has_original": yes_no,
         "autosend_documents": yes_no,
     }
 
     show_template = "arenda/contract_show.html"
+    method_permission_name = compressed_permissions(extra_read=("claim",), extra_write=("charge_penalty",))
 
     def contract_of(self, item):
         return item
@@ -197,7 +218,49 @@ class ContractView(AttentionMixin, KeepsHistory, RecordsStatusChange, Reschedule
             contract=contract, permanent_link=url_for("contract_link.contract_link", key=contract.link_key, _external=True), schedule_rows=rows, other_documents=others, new_document=new,
             buttons_for=buttons_for, csrf_token=generate_csrf(), money=money, date_ru=date_ru,
             invoice_status=enum_label(InvoiceStatus), act_status=enum_label(ActStatus), kind=enum_label(DocumentKind),
+            penalty=self._penalty(contract), may_charge=may(P.CAN_WRITE, P.RESOURCE_INVOICE),
         )
+
+    def _penalty(self, contract):
+        """The penalty accrued today (None without penalty terms or when a key rate is missing)."""
+        if contract.penalty_mode == PenaltyMode.NONE.value:
+            return None
+        try:
+            return penalties.penalty_on(self.datamodel.session, contract, today())
+        except DomainError:
+            return None
+
+    def _back_to_card(self, pk):
+        return redirect(url_for(".show", pk=pk))
+
+    @expose("/penalty/<int:pk>", methods=["POST"])
+    @has_access
+    @transaction(_back_to_card)
+    def charge_penalty(self, pk):
+        """«Выставить пени»: a penalty invoice for what accrued and was not charged yet."""
+        contract = self.datamodel.get(pk, self._base_filters)
+        if contract is None:
+            abort(404)
+        if not may(P.CAN_WRITE, P.RESOURCE_INVOICE):
+            abort(403)
+        invoice = penalties.charge(self.datamodel.session, contract, today())
+        done(gettext("Выставлен счёт на пени № %(number)s на %(amount)s", number=invoice.number, amount=money(invoice.amount)))
+        return redirect(url_for("InvoiceView.show", pk=invoice.id))
+
+    @expose("/claim/<int:pk>.pdf", methods=["GET"])
+    @has_access
+    def claim(self, pk):
+        """The claim letter (претензия): the overdue invoices and the penalty accrued today."""
+        contract = self.datamodel.get(pk, self._base_filters)
+        if contract is None or contract.penalty_mode == PenaltyMode.NONE.value:
+            abort(404)
+        try:
+            found = penalties.penalty_on(self.datamodel.session, contract, today())
+        except DomainError as error:
+            flash(gettext(str(error)), "danger")
+            return self._back_to_card(pk)
+        data = pdf.claim_pdf(found)
+        return send_file(io.BytesIO(data), mimetype="application/pdf", download_name=f"pretenziya-{contract.id}.pdf")
 
 
 def register(appbuilder):

@@ -17,7 +17,7 @@ from app import permissions as P
 from app.domain import card_payments, validation
 from app.domain.enums import NotifyEvent, OutboxStatus, TariffPeriod
 from app.extensions import db
-from app.models import Account, OutboxMessage, Setting
+from app.models import Account, KeyRate, OutboxMessage, Setting
 from app.notify import events, outbox, sender, settings
 from app.notify.channels import DeliveryError
 from app.timeutil import today
@@ -223,8 +223,28 @@ class CardRulesView(ArendaPage):
         return redirect(url_for(".rules"))
 
 
+class KeyRateView(ArendaModelView):
+    """Настройки → Ключевая ставка: the Bank of Russia key rates the Owner adds when the bank
+    changes it, on top of the history shipped with the code (app/domain/data/key_rates.csv);
+    a rate given for a shipped date replaces it. Penalties under ст. 395 ГК РФ read both."""
+
+    datamodel = SQLAInterface(KeyRate)
+    class_permission_name = P.RESOURCE_SETTINGS
+    list_title = _("Ключевая ставка Банка России")
+    show_title = add_title = edit_title = _("Ключевая ставка")
+    list_columns = ["start_date", "rate", "updated_at"]
+    add_columns = edit_columns = show_columns = ["start_date", "rate"]
+    base_order = ("start_date", "desc")
+    label_columns = {"start_date": _("Действует с"), "rate": _("Ставка, % годовых")}
+    description_columns = {
+        "rate": _("История ставок до 27.10.2025 уже встроена (источник: cbr.ru); здесь добавляйте новые решения Банка России"),
+    }
+    formatters_columns = {"start_date": date_ru}
+
+
 def register(appbuilder):
     category = dict(category=P.MENU_SETTINGS, category_label=_("Настройки"), category_icon="fa-cog")
+    appbuilder.add_view(KeyRateView, "KeyRate", label=_("Ключевая ставка"), icon="fa-percent", **category)
     appbuilder.add_view(CardRulesView, P.RESOURCE_CARD_RULES, label=_("Правила для платежей с карт"), icon="fa-credit-card",
                         **category)
     appbuilder.add_view(SettingView, P.RESOURCE_SETTINGS, label=_("Настройки портала"), icon="fa-cog", **category)

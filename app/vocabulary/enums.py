@@ -126,6 +126,15 @@ class DocumentKind(Labelled):
     RENT = "rent", N_("Аренда")
     DEPOSIT = "deposit", N_("Обеспечительный платёж")
     OTHER = "other", N_("Прочее")
+    PENALTY = "penalty", N_("Пени")
+
+
+class PenaltyMode(Labelled):
+    """How a contract charges for late payment (SPEC §1.9)."""
+
+    NONE = "none", N_("Без пеней")
+    PERCENT_PER_DAY = "percent_per_day", N_("Процент в день")
+    KEY_RATE = "key_rate", N_("Ключевая ставка (ст. 395 ГК РФ)")
 
 
 # What a document of each kind bills, as its default line (and the 1C export's service item) says.
