@@ -57,7 +57,7 @@ ENTITIES = {e.name: e for e in [
         ("customer", "Заказчик"), ("manager", "Менеджер"), ("start_date", "Начало"), ("end_date", "Окончание"),
         ("end_in_force", "Окончание с доп. соглашениями"), ("monthly_rent", "Аренда в месяц"),
         ("vat_mode", "НДС"), ("vat_rate", "Ставка НДС"), ("billing_period", "Период счёта"),
-        ("invoice_day", "День счёта"), ("payment_term_days", "Срок оплаты, дней"), ("deposit", "Обеспечительный платёж"),
+        ("invoice_day", "День счёта"), ("payment_term_days", "Срок оплаты, дней"), ("deposit_amount", "Обеспечительный платёж"),
         ("has_original", "Оригинал получен"), ("comment", "Комментарий"),
     ], {"status": E.ContractStatus, "vat_mode": E.VatMode, "billing_period": E.BillingPeriod}),
     Entity("contract_rooms", "Помещения договоров", ContractRoom, [

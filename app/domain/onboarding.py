@@ -80,7 +80,7 @@ SHEETS = {
         Field("НДС", "vat_mode", CHOICE, choices=VatMode, note="Без НДС, НДС в сумме или НДС сверху"),
         Field("День выставления счёта", "invoice_day", INTEGER),
         Field("Срок оплаты, дней", "payment_term_days", INTEGER),
-        Field("Обеспечительный платёж", "deposit", DECIMAL),
+        Field("Обеспечительный платёж", "deposit_amount", DECIMAL),
         Field("Здание", "building", required=True),
         Field("Этаж", "floor", INTEGER, required=True),
         Field("Номер помещения", "room", required=True),
@@ -301,7 +301,7 @@ def _check_contracts(session, rows, plan, parties, rooms):
     made = {}  # (executor key, number) -> (contract or None when already there, lines)
     for row in rows:
         _rules(plan, CONTRACTS, "contract", row, {"end_date": "end_date", "invoice_day": "invoice_day",
-                                                  "payment_term_days": "payment_term_days", "deposit": "deposit"})
+                                                  "payment_term_days": "payment_term_days", "deposit_amount": "deposit_amount"})
         executor = _party(plan, parties, row, "executor_inn", "executor_kpp")
         customer = _party(plan, parties, row, "customer_inn", "customer_kpp")
         room = rooms.get((func_key(row.building), row.floor, func_key(row.room)))
@@ -326,7 +326,7 @@ def _check_contracts(session, rows, plan, parties, rooms):
                 number=row.number, date=row.date, executor=executor, customer=customer,
                 status=row.status or ContractStatus.DRAFT.value, start_date=row.start_date, end_date=row.end_date,
                 vat_mode=row.vat_mode or VatMode.ON_TOP.value, invoice_day=row.invoice_day or 25,
-                payment_term_days=row.payment_term_days if row.payment_term_days is not None else 5, deposit=row.deposit,
+                payment_term_days=row.payment_term_days if row.payment_term_days is not None else 5, deposit_amount=row.deposit_amount,
             )
             made[key] = contract
             plan.contracts.append((contract, []))

@@ -23,6 +23,7 @@ def test_a_visitor_sends_an_inquiry_and_the_manager_finds_it(browser, live_serve
     visitor = phone.new_page()
     visitor.goto("/site/")
     assert visitor.locator("text=Свободные помещения").count() == 1
+    assert visitor.evaluate("document.documentElement.scrollWidth") <= 390  # the price stays on a phone's screen
     visitor.fill(f"#name-{building.id}", "Анна Петрова")
     visitor.fill(f"#phone-{building.id}", "+7 916 123-45-67")
     visitor.fill(f"#message-{building.id}", "Интересует офис 301, когда можно посмотреть?")
