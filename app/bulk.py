@@ -9,6 +9,17 @@ from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.exc import IntegrityError
 
 CHUNK = 10000  # values per IN (...) list: below SQLite's limit of bound parameters
+WRITTEN = "arenda.bulk_written"  # session.info: {what: [ids or keys]} written in bulk in this transaction
+
+
+def announce(session, what, ids):
+    """Record that rows were written in bulk, past the ORM's flush, so that whoever watches the
+    session's commit (the outgoing webhooks, app.notify.webhooks) sees them: `what` names them
+    ("invoice", "act", "payment", "allocation"), `ids` identify them. Forgotten at the commit or
+    rollback by the watcher; a writer below app.notify tells it this way without importing it."""
+    ids = list(ids)
+    if ids:
+        session.info.setdefault(WRITTEN, {}).setdefault(what, []).extend(ids)
 
 
 def _postgres(session):

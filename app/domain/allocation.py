@@ -150,6 +150,7 @@ def write(session, planned):
     """Insert a plan's allocations and move the kept sums by what they add."""
     for start in range(0, len(planned.rows), bulk.CHUNK):
         bulk.insert_rows(session, Allocation.__table__, planned.rows[start:start + bulk.CHUNK])
+    bulk.announce(session, "allocation", [(row["payment_id"], row["invoice_id"]) for row in planned.rows])
     for model, column in ((Payment, "allocated_amount"), (Invoice, "paid_amount")):
         added = planned.added[model]
         bulk.add_to(session, model.__table__, column, added)

@@ -20,6 +20,7 @@ from typing import Optional
 from sqlalchemy import and_, delete, insert, or_, select, union, update
 from sqlalchemy.orm import joinedload, selectinload
 
+from app import bulk
 from app.domain import billing, numbering
 from app.domain.billing import ACT, DEPOSIT, INVOICE, LINE_MODELS, MODELS, RENT, Coverage, Draft, doc_of
 from app.domain.contracts import rent_changes
@@ -323,6 +324,8 @@ def _write(session, ready, today, result):
             session.execute(insert(line_model), lines[doc])
     if vat_invoices:
         result.vat_invoice_ids += session.scalars(insert(VatInvoice).returning(VatInvoice.id), vat_invoices).all()
+    bulk.announce(session, INVOICE, result.invoice_ids)  # issued without a flush: the outgoing webhooks are told
+    bulk.announce(session, ACT, result.act_ids)
 
 
 def issue_due(session, contract_ids, on):

@@ -237,6 +237,7 @@ def load(session, operations, source, fmt, filename=None, sha256=None, user_id=N
         except IntegrityError:  # the same operations stored meanwhile by a concurrent import (a double click)
             raise ImportFailed(N_("Эти операции только что загружены другим импортом; повторите загрузку, "
                                   "уже загруженное добавлено не будет.")) from None
+        bulk.announce(session, "payment", [row["id"] for row in rows])  # for the outgoing webhooks, at commit
         allocated += allocation.write(session, planned)
 
     batch.imported, batch.duplicates = len(fresh), len(keyed) - len(fresh)

@@ -5,14 +5,19 @@ claims, retries and back-off (app.notify.sender), signed by `channels.WebhookCha
 
 Events are noticed at flush, whatever door wrote them (admin, REST, amoCRM's webhook, jobs that
 go through the ORM): a contract created or changed, a status history row, an invoice or act
-turned issued or cancelled, an allocation made. Rows are written in the same transaction, at
-commit; a rolled-back change sends nothing."""
+turned issued or cancelled, an allocation made, an inquiry from the public site. What is written
+in bulk, past the flush, is announced by its writer through `app.bulk.announce` and emitted here
+by `bulk_written`: documents issued by the nightly job and the card's «Выставить»
+(app.domain.issuing), operations imported from a statement (app.imports.loader) and allocations
+written in bulk (its auto-allocation, app.domain.allocation). Rows are written in the same
+transaction, at commit; a rolled-back change sends nothing."""
 import json
 
 from sqlalchemy import event, inspect, select
 
+from app import bulk
 from app.domain.enums import WebhookEvent
-from app.models import Act, Allocation, Contract, ContractStatusChange, Invoice, WebhookEndpoint
+from app.models import Act, Allocation, Contract, ContractStatusChange, Inquiry, Invoice, Payment, WebhookEndpoint
 from app.notify import outbox
 from app.timeutil import today, utcnow
 
@@ -35,6 +40,25 @@ def _document(kind, document):
             "status": document.status}
 
 
+def _allocation(allocation):
+    return {"allocation_id": allocation.id, "payment_id": allocation.payment_id, "invoice_id": allocation.invoice_id,
+            "amount": str(allocation.amount)}
+
+
+def _payment(payment):
+    return {"id": payment.id, "date": payment.date.isoformat(), "number": payment.number, "amount": str(payment.amount),
+            "direction": payment.direction, "payer_name": payment.payer_name, "payer_inn": payment.payer_inn,
+            "payer_kpp": payment.payer_kpp, "recipient_inn": payment.recipient_inn, "purpose": payment.purpose,
+            "internal_transfer": payment.internal_transfer, "allocated_amount": str(payment.allocated_amount),
+            "batch_id": payment.batch_id}
+
+
+def _inquiry(inquiry):  # not the sender's IP address: it is kept for the rate limit only
+    return {"id": inquiry.id, "name": inquiry.name, "phone": inquiry.phone, "email": inquiry.email,
+            "message": inquiry.message, "building_id": inquiry.building_id, "section_id": inquiry.section_id,
+            "status": inquiry.status, "created": inquiry.created.isoformat() if inquiry.created else None}
+
+
 def _changed(obj, *keys):
     state = inspect(obj)
     return any(state.attrs[key].history.has_changes() for key in keys)
@@ -53,9 +77,9 @@ def _after_flush(session, flush_context):
                             {"contract": _contract(obj.contract), "old_status": obj.old_status, "new_status": obj.new_status,
                              "source": obj.source}))
         elif isinstance(obj, Allocation):
-            noticed.append((WebhookEvent.PAYMENT_ALLOCATED, f"allocation:{obj.id}",
-                            {"allocation_id": obj.id, "payment_id": obj.payment_id, "invoice_id": obj.invoice_id,
-                             "amount": str(obj.amount)}))
+            noticed.append((WebhookEvent.PAYMENT_ALLOCATED, f"allocation:{obj.id}", _allocation(obj)))
+        elif isinstance(obj, Inquiry):
+            noticed.append((WebhookEvent.INQUIRY_RECEIVED, f"inquiry:{obj.id}", _inquiry(obj)))
     for obj in session.dirty:
         if isinstance(obj, Contract) and obj.id not in created and session.is_modified(obj, include_collections=False):
             noticed.append((WebhookEvent.CONTRACT_CHANGED, f"contract:{obj.id}:{moment}", _contract(obj)))
@@ -69,11 +93,12 @@ def _before_commit(session):
     noticed = session.info.pop(PENDING, [])
     for event_, object_ref, data in noticed:
         emit(session, event_, object_ref, data)
+    bulk_written(session, session.info.pop(bulk.WRITTEN, {}))
     _forget(session)
 
 
 def _forget(session):
-    for key in (PENDING, MOMENT, CREATED):
+    for key in (PENDING, MOMENT, CREATED, bulk.WRITTEN):
         session.info.pop(key, None)
 
 
@@ -81,11 +106,57 @@ def _after_rollback(session):
     _forget(session)
 
 
-def emit(session, event_, object_ref, data, day=None):
-    """Queue the event for every active endpoint subscribed to it; returns the rows written (0: none
-    subscribed, or this event was queued before)."""
-    urls = session.scalars(select(WebhookEndpoint.url).where(WebhookEndpoint.event == str(event_),
+def _loaded(session, model, ids):
+    rows = []
+    for clause in bulk.where_in(session, model.id, ids):
+        rows += session.scalars(select(model).where(clause).order_by(model.id)).all()
+    return rows
+
+
+def _bulk_events(session, written):
+    """(event, [(object_ref, data)]) of what was written in bulk: {what: ids} as `bulk.announce` keeps it."""
+    for kind, model in (("invoice", Invoice), ("act", Act)):
+        yield WebhookEvent.DOCUMENT_ISSUED, lambda kind=kind, model=model: [
+            (f"{kind}:{document.id}:issued", _document(kind, document))  # the flush's key: never twice
+            for document in _loaded(session, model, written.get(kind, ()))]
+    yield WebhookEvent.PAYMENT_IMPORTED, lambda: [
+        (f"payment:{payment.id}", _payment(payment)) for payment in _loaded(session, Payment, written.get("payment", ()))]
+    yield WebhookEvent.PAYMENT_ALLOCATED, lambda: [
+        (f"allocation:{allocation.id}", _allocation(allocation))
+        for allocation in _allocations(session, written.get("allocation", ()))]
+
+
+def _allocations(session, pairs):
+    """The allocations written in bulk, without ids: found by their payment and invoice."""
+    pairs, rows = set(pairs), []
+    for clause in bulk.where_in(session, Allocation.payment_id, {payment_id for payment_id, _ in pairs}):
+        rows += session.scalars(select(Allocation).where(clause)).all()
+    return sorted((row for row in rows if (row.payment_id, row.invoice_id) in pairs), key=lambda row: row.id)
+
+
+def bulk_written(session, written):
+    """Queue the events of rows written in bulk in this transaction ({what: ids}, see
+    `app.bulk.announce`): a document issued, a payment imported, an allocation made. The rows are
+    read only for an event some endpoint subscribed to; returns the outbox rows written."""
+    if not written:
+        return 0
+    created = 0
+    for event_, events in _bulk_events(session, written):
+        urls = _subscribers(session, event_)
+        if urls:
+            created += sum(emit(session, event_, object_ref, data, urls=urls) for object_ref, data in events())
+    return created
+
+
+def _subscribers(session, event_):
+    return session.scalars(select(WebhookEndpoint.url).where(WebhookEndpoint.event == str(event_),
                                                              WebhookEndpoint.active.is_(True))).all()
+
+
+def emit(session, event_, object_ref, data, day=None, urls=None):
+    """Queue the event for every active endpoint subscribed to it (`urls`: those already read);
+    returns the rows written (0: none subscribed, or this event was queued before)."""
+    urls = _subscribers(session, event_) if urls is None else urls
     if not urls:
         return 0
     event_id = f"{event_}:{object_ref}"
