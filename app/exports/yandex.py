@@ -1,7 +1,7 @@
 """The Yandex.Realty feed of commercial rent (FORMATS.md §D.3) from the feeds' listings: bytes, no Flask."""
 from lxml import etree
 
-from app.exports.listing import amount, description, to_bytes
+from app.exports.listing import amount, description, sub, to_bytes
 from app.vocabulary.enums import RoomKind
 
 NS = "http://webmaster.yandex.ru/schemas/feed/realty/2010-06"
@@ -15,10 +15,8 @@ COMMERCIAL_TYPE = {
 
 
 def _sub(parent, tag, text=None, **attrs):
-    element = etree.SubElement(parent, f"{{{NS}}}{tag}", **attrs)
-    if text is not None:
-        element.text = str(text)
-    return element
+    """listing.sub in Yandex's namespace."""
+    return sub(parent, f"{{{NS}}}{tag}", text, **attrs)
 
 
 def feed(listings, generated):
