@@ -133,3 +133,36 @@ def test_the_operation_pdf_names_the_sums_in_kopecks(session):
     refund = deposits.record(session, contract, REFUND, "54321.09", date(2026, 12, 5))
     text = pdf_text(pdf.deposit_operation_pdf(refund, deposits.state(session, contract)))
     assert "возврате обеспечительного платежа" in text and "54 321,09" in text
+
+
+def test_card_shows_the_held_deposit_records_an_offset_and_serves_its_notice(client, session, login_as, today):
+    contract = _held(session, received="70000.00")
+    rent = factories.invoice(session, contract, amount=D("30000.00"), number="А-5")
+    session.commit()
+    login_as("Accountant")  # money work: the Accountant records deposit operations
+
+    page = client.get(f"/contractview/show/{contract.id}").get_data(as_text=True)
+    assert 'id="deposit-held"><strong><span class="money">70&nbsp;000,00' in page and 'id="deposit-form"' in page
+
+    response = client.post(f"/contractview/deposit/{contract.id}", data={"kind": OFFSET, "invoice": str(rent.id), "amount": "30 000,00"},
+                           follow_redirects=True)
+    page = response.get_data(as_text=True)
+    assert "Зачёт в счёт долга" in page and 'id="deposit-held"><strong><span class="money">40&nbsp;000,00' in page
+    [operation] = session.query(DepositOperation).all()
+    assert (operation.date, operation.amount) == (today, D("30000.00"))
+    notice = client.get(f"/contractview/deposit/{contract.id}/{operation.id}.pdf")
+    assert notice.status_code == 200 and "40 000,00" in pdf_text(notice.data)
+
+    refused = client.post(f"/contractview/deposit/{contract.id}", data={"kind": REFUND, "amount": "40000.01"}, follow_redirects=True)
+    assert "Сумма больше удерживаемого обеспечительного платежа: 40000.00" in refused.get_data(as_text=True)
+    assert session.query(DepositOperation).count() == 1
+
+
+def test_viewer_reads_the_deposit_but_records_nothing(client, session, login_as):
+    contract = _held(session)
+    session.commit()
+    login_as("Viewer")
+    page = client.get(f"/contractview/show/{contract.id}").get_data(as_text=True)
+    assert 'id="deposit-held"' in page and 'id="deposit-form"' not in page
+    assert client.post(f"/contractview/deposit/{contract.id}", data={"kind": REFUND, "amount": "1.00"}).status_code in (302, 403)
+    assert session.query(DepositOperation).count() == 0

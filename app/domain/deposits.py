@@ -51,6 +51,11 @@ class Deposit:
     def held(self):
         return self.received - self.offset - self.refunded
 
+    def after(self, operation):
+        """The deposit as it stood right after `operation` (its notice states that)."""
+        upto = self.operations[:self.operations.index(operation) + 1]
+        return Deposit(self.contract, self.invoiced, self.received, upto)
+
 
 def _deposit_invoices(contract_ids):
     return (Invoice.contract_id.in_(contract_ids), Invoice.kind == billing.DEPOSIT, issuing.in_force(billing.INVOICE))

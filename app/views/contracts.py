@@ -2,7 +2,7 @@
 supplementary agreements."""
 import io
 
-from flask import abort, flash, redirect, send_file, url_for
+from flask import abort, flash, redirect, request, send_file, url_for
 from flask_appbuilder import expose, has_access
 from flask_appbuilder.models.sqla.filters import FilterEqual
 from flask_appbuilder.models.sqla.interface import SQLAInterface
@@ -13,12 +13,13 @@ from wtforms import IntegerField, SelectField
 from wtforms.validators import NumberRange, Optional
 
 from app import permissions as P
-from app.domain import penalties, schedule
+from app.domain import deposits, penalties, schedule
 from app.domain.enums import (
-    ActStatus, BillingPeriod, ContractStatus, DocumentKind, InvoicedPeriod, InvoiceStatus, PenaltyMode, StatusSource, VatMode,
+    N_, ActStatus, BillingPeriod, ContractStatus, DepositOperationKind, DocumentKind, InvoicedPeriod, InvoiceStatus, PenaltyMode, StatusSource, VatMode,
 )
 from app.errors import DomainError
 from app.exports import pdf
+from app.hooks.actor import current_user_id
 from app.hooks.history import KeepsHistory
 from app.hooks.rescheduling import ReschedulesContract
 from app.hooks.status_history import RecordsStatusChange
@@ -197,7 +198,10 @@ class ContractView(AttentionMixin, KeepsHistory, RecordsStatusChange, Reschedule
     }
 
     show_template = "arenda/contract_show.html"
-    method_permission_name = compressed_permissions(extra_read=("claim",), extra_write=("charge_penalty",))
+    # A deposit operation is money work (Payment write, checked inside), done from the card that
+    # the Accountant only reads.
+    method_permission_name = compressed_permissions(extra_read=("claim", "deposit_pdf", "deposit_operation"),
+                                                    extra_write=("charge_penalty",))
 
     def contract_of(self, item):
         return item
@@ -219,7 +223,18 @@ class ContractView(AttentionMixin, KeepsHistory, RecordsStatusChange, Reschedule
             buttons_for=buttons_for, csrf_token=generate_csrf(), money=money, date_ru=date_ru,
             invoice_status=enum_label(InvoiceStatus), act_status=enum_label(ActStatus), kind=enum_label(DocumentKind),
             penalty=self._penalty(contract), may_charge=may(P.CAN_WRITE, P.RESOURCE_INVOICE),
+            **self._deposit(contract),
         )
+
+    def _deposit(self, contract):
+        """The card's deposit block: None when the contract has no deposit and nothing was done with one."""
+        found = deposits.state(self.datamodel.session, contract)
+        if not found.agreed and not found.received and not found.operations:
+            return {"deposit": None}
+        may_deposit = may(P.CAN_WRITE, P.RESOURCE_PAYMENT)
+        return dict(deposit=found, may_deposit=may_deposit, deposit_kinds=DepositOperationKind.choices(),
+                    deposit_kind=enum_label(DepositOperationKind),
+                    deposit_invoices=deposits.open_invoices(self.datamodel.session, contract) if may_deposit else [])
 
     def _penalty(self, contract):
         """The penalty accrued today (None without penalty terms or when a key rate is missing)."""
@@ -261,6 +276,39 @@ class ContractView(AttentionMixin, KeepsHistory, RecordsStatusChange, Reschedule
             return self._back_to_card(pk)
         data = pdf.claim_pdf(found)
         return send_file(io.BytesIO(data), mimetype="application/pdf", download_name=f"pretenziya-{contract.id}.pdf")
+
+
+    @expose("/deposit/<int:pk>", methods=["POST"])
+    @has_access
+    @transaction(_back_to_card, prefix=N_("Обеспечительный платёж:"))
+    def deposit_operation(self, pk):
+        """An offset of the held deposit against a chosen invoice, or its refund, dated today."""
+        contract = self.datamodel.get(pk, self._base_filters)
+        if contract is None:
+            abort(404)
+        if not may(P.CAN_WRITE, P.RESOURCE_PAYMENT):
+            abort(403)
+        invoice = request.form.get("invoice", "")
+        operation = deposits.record(
+            self.datamodel.session, contract, request.form.get("kind"), request.form.get("amount", ""), today(),
+            invoice_id=int(invoice) if invoice.isdigit() else None, user_id=current_user_id(),
+            comment=request.form.get("comment", "").strip(),
+        )
+        done(gettext("%(kind)s: %(amount)s, уведомление № %(number)s",
+                     kind=DepositOperationKind.label_of(operation.kind), amount=money(operation.amount), number=operation.id))
+        return self._back_to_card(pk)
+
+    @expose("/deposit/<int:pk>/<int:operation>.pdf", methods=["GET"])
+    @has_access
+    def deposit_pdf(self, pk, operation):
+        """The notice of one deposit operation (зачёт or возврат)."""
+        contract = self.datamodel.get(pk, self._base_filters)
+        found = deposits.state(self.datamodel.session, contract) if contract is not None else None
+        chosen = next((op for op in found.operations if op.id == operation), None) if found else None
+        if chosen is None:
+            abort(404)
+        data = pdf.deposit_operation_pdf(chosen, found.after(chosen))
+        return send_file(io.BytesIO(data), mimetype="application/pdf", download_name=f"deposit-{contract.id}-{operation}.pdf")
 
 
 def register(appbuilder):
