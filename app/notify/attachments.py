@@ -12,14 +12,15 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from app.exports.pdf import act_pdf, invoice_pdf, vat_invoice_pdf
-from app.models import Act, Invoice, VatInvoice
+from app.exports.pdf import act_pdf, indexation_letter_pdf, invoice_pdf, vat_invoice_pdf
+from app.models import Act, Agreement, Invoice, VatInvoice
 
 PDF = "application/pdf"
 DOCUMENTS = {
     "invoice": (Invoice, invoice_pdf, "Счёт"),
     "act": (Act, act_pdf, "Акт"),
     "vat_invoice": (VatInvoice, vat_invoice_pdf, "Счёт-фактура"),
+    "indexation_letter": (Agreement, indexation_letter_pdf, "Уведомление об индексации к доп. соглашению"),
 }
 
 

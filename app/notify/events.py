@@ -176,6 +176,18 @@ def nightly_step(session, day, summary):
 
 # --- entry points of other features --------------------------------------------------------
 
+def indexation_drafted(session, found, today):
+    """The nightly job drafted a rent indexation (app.domain.indexation.described's result): tell
+    the contract's manager, with the letter to the tenant attached, ready to send."""
+    agreement, contract = found.agreement, found.agreement.contract
+    content = render(NotifyEvent.INDEXATION_DRAFTED.value, agreement=agreement, contract=contract, customer=contract.customer,
+                     old_rent=format_amount(found.old_rent), new_rent=format_amount(found.new_rent), basis=found.basis,
+                     percent=format_amount(found.percent))
+    content.attachments = [attachments.document("indexation_letter", agreement.id)]
+    return put(session, NotifyEvent.INDEXATION_DRAFTED, f"agreement:{agreement.id}", recipients.staff(contract.manager),
+               today, content)
+
+
 def export_1c_made(session, today, address, filename, data, description):
     """The scheduled 1C export made a file: email it to the address of the 1C export settings.
     The same file sent twice on one day is sent once."""

@@ -208,6 +208,7 @@ class NotifyEvent(Labelled):
     STAFF_DELETED = "staff_deleted", N_("Сотрудник удалён")
     TARIFF_CHANGED = "tariff_changed", N_("Тариф изменён")
     TARIFF_ENDS = "tariff_ends", N_("Заканчивается оплаченный период тарифа")
+    INDEXATION_DRAFTED = "indexation_drafted", N_("Подготовлена индексация аренды")
 
 
 class StatusSource(Labelled):

@@ -1,0 +1,128 @@
+"""Yearly rent indexation (SPEC §1.9, issue 16 item 4): the nightly job drafts one agreement a
+year, N days ahead, with the new rent in exact kopecks; the schedule follows it once signed;
+never more than once a year; the CPI waits for the Owner's index; the manager is told, with the
+letter to the tenant attached."""
+import json
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import select
+
+from app.domain import indexation, schedule
+from app.domain.enums import IndexationMode, InvoiceStatus, VatMode
+from app.jobs.nightly import draft_indexations
+from app.models import Agreement, CpiIndex, Invoice, OutboxMessage
+from app.notify import attachments
+from tests import factories
+from tests.test_pdf import text as pdf_text
+
+D = Decimal
+
+
+def _contract(session, mode=IndexationMode.FIXED.value, percent=D("5.5"), **fields):
+    values = dict(start_date=date(2025, 3, 1), date=date(2025, 2, 20), end_date=None, monthly_rent=D("87654.32"),
+                  vat_mode=VatMode.NONE.value, indexation_mode=mode, indexation_percent=percent, indexation_month=3)
+    values.update(fields)
+    return factories.contract(session, **values)
+
+
+def _drafts(session, contract):
+    return session.scalars(select(Agreement).where(Agreement.contract_id == contract.id, Agreement.indexation.is_(True))).all()
+
+
+def _planned_rent(session, contract, month_start):
+    return session.scalars(select(Invoice.amount).where(
+        Invoice.contract_id == contract.id, Invoice.status == InvoiceStatus.PLANNED.value, Invoice.period_start == month_start,
+    )).one()
+
+
+def test_drafted_once_thirty_days_ahead_with_the_new_rent_in_kopecks(session):
+    contract = _contract(session)
+    assert draft_indexations(session, date(2026, 1, 29), {}) == {"drafted": 0, "agreement_ids": []}  # 31 days ahead
+
+    summary = draft_indexations(session, date(2026, 1, 30), {})
+
+    [agreement] = _drafts(session, contract)
+    assert summary == {"drafted": 1, "agreement_ids": [agreement.id]}
+    # 87 654,32 × 1,055 = 92 475,3076 → 92 475,31
+    assert (agreement.start_date, agreement.new_monthly_rent, agreement.signed) == (date(2026, 3, 1), D("92475.31"), False)
+    assert agreement.number == "И-2026" and agreement.date == date(2026, 1, 30)
+    for day in (date(2026, 1, 31), date(2026, 2, 28), date(2026, 3, 1)):
+        assert draft_indexations(session, day, {})["drafted"] == 0
+    assert len(_drafts(session, contract)) == 1
+
+
+def test_the_schedule_uses_the_new_rent_only_once_the_agreement_is_signed(session):
+    contract = _contract(session)
+    draft_indexations(session, date(2026, 1, 30), {})
+    [agreement] = _drafts(session, contract)
+
+    schedule.rebuild(session, contract, date(2026, 1, 30))
+    assert _planned_rent(session, contract, date(2026, 3, 1)) == D("87654.32")
+
+    agreement.signed = True
+    session.flush()
+    schedule.rebuild(session, contract, date(2026, 1, 30))
+    assert _planned_rent(session, contract, date(2026, 2, 1)) == D("87654.32")
+    assert _planned_rent(session, contract, date(2026, 3, 1)) == D("92475.31")
+
+
+def test_next_year_indexes_the_signed_rent_and_never_twice_in_twelve_months(session):
+    contract = _contract(session)
+    draft_indexations(session, date(2026, 1, 30), {})
+    _drafts(session, contract)[0].signed = True
+    session.flush()
+    assert indexation.next_change(contract, date(2026, 2, 1)) == date(2027, 3, 1)
+
+    draft_indexations(session, date(2027, 1, 30), {})
+
+    second = [a for a in _drafts(session, contract) if a.start_date == date(2027, 3, 1)]
+    # 92 475,31 × 1,055 = 97 561,452… → 97 561,45
+    assert [a.new_monthly_rent for a in second] == [D("97561.45")]
+
+
+def test_first_change_a_year_after_the_start_and_after_any_rent_change(session):
+    contract = _contract(session, start_date=date(2025, 10, 15), date=date(2025, 10, 1))
+    assert indexation.next_change(contract, date(2026, 1, 1)) == date(2027, 3, 1)  # not 03.2026: < 12 months
+    session.add(Agreement(contract=contract, number="1", date=date(2026, 5, 1), start_date=date(2027, 6, 1),
+                          new_monthly_rent=D("90000.00")))
+    session.flush()
+    session.expire(contract, ["agreements"])
+    assert indexation.next_change(contract, date(2026, 1, 1)) == date(2029, 3, 1)  # 12 months after 01.06.2027 is 01.06.2028: March 2029
+
+
+def test_no_draft_past_the_end_or_without_terms(session):
+    ends = _contract(session, end_date=date(2026, 2, 28))
+    no_month = _contract(session, indexation_month=None)
+    none = _contract(session, mode=IndexationMode.NONE.value)
+    draft_indexations(session, date(2026, 1, 30), {})
+    assert [_drafts(session, c) for c in (ends, no_month, none)] == [[], [], []]
+
+
+def test_cpi_waits_for_the_owners_index_of_the_previous_year(session):
+    contract = _contract(session, mode=IndexationMode.CPI.value, percent=None, monthly_rent=D("100000.00"))
+    assert draft_indexations(session, date(2026, 2, 10), {})["drafted"] == 0
+    session.add(CpiIndex(year=2025, percent=D("5.59")))
+    session.flush()
+
+    draft_indexations(session, date(2026, 2, 11), {})
+
+    [agreement] = _drafts(session, contract)
+    assert agreement.new_monthly_rent == D("105590.00")
+
+
+def test_the_manager_is_told_with_the_letter_to_the_tenant(app, session):
+    manager = factories.staff(app.appbuilder.sm, "idx_manager", "Manager", "secret-12345")
+    contract = _contract(session, manager_id=manager.id, number="ИД-1")
+    draft_indexations(session, date(2026, 1, 30), {})
+    [agreement] = _drafts(session, contract)
+
+    [message] = session.scalars(select(OutboxMessage).where(OutboxMessage.event == "indexation_drafted")).all()
+    assert message.recipient == manager.email and "ИД-1" in message.subject
+    assert "87 654,32 ₽ → 92 475,31 ₽" in message.body_text
+    assert json.loads(message.attachments) == [{"kind": "indexation_letter", "id": agreement.id}]
+    [(name, _, data)] = [(a.filename, a.content_type, a.data) for a in attachments.load(session, json.loads(message.attachments), "/nonexistent")]
+    assert name == "Уведомление об индексации к доп. соглашению № И-2026 от 30.01.2026.pdf"
+    letter = pdf_text(data)
+    assert "УВЕДОМЛЕНИЕ" in letter and "87 654,32" in letter and "92 475,31" in letter and "5,5 %" in letter
+    assert "01.03.2026" in letter
