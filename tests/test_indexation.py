@@ -126,3 +126,59 @@ def test_the_manager_is_told_with_the_letter_to_the_tenant(app, session):
     letter = pdf_text(data)
     assert "УВЕДОМЛЕНИЕ" in letter and "87 654,32" in letter and "92 475,31" in letter and "5,5 %" in letter
     assert "01.03.2026" in letter
+
+
+def _due_next_month(session, today, **fields):
+    """A contract whose first indexation falls on the 1st of next month, drafted today."""
+    from app.domain import settings
+    from app.domain.proration import add_months
+
+    change = add_months(today.replace(day=1), 1)
+    settings.put(session, indexation.DAYS_AHEAD_KEY, "40")
+    return _contract(session, start_date=add_months(change, -12), date=add_months(change, -12), indexation_month=change.month,
+                     **fields), change
+
+
+def test_card_shows_the_draft_and_its_letter_and_signing_over_rest_moves_the_schedule(app, client, session, login_as, api_token, today):
+    contract, change = _due_next_month(session, today, number="ИК-1")
+    draft_indexations(session, today, {})
+    schedule.rebuild(session, contract, today)
+    session.commit()
+    [agreement] = _drafts(session, contract)
+    assert _planned_rent(session, contract, change) == D("87654.32")
+
+    browser = login_as("Manager")
+    page = browser.get(f"/contractview/show/{contract.id}").get_data(as_text=True)
+    assert 'id="indexation"' in page and "Ждёт подписания" in page and "92&nbsp;475,31" in page
+    letter = browser.get(f"/agreementview/letter/{agreement.id}.pdf")
+    assert letter.status_code == 200 and "92 475,31" in pdf_text(letter.data)
+
+    response = client.put(f"/api/v1/agreement/{agreement.id}", headers=api_token("Manager"), json={"signed": True})
+    assert response.status_code == 200, response.json
+    session.expire_all()
+    assert _planned_rent(session, contract, change) == D("92475.31")
+    page = browser.get(f"/contractview/show/{contract.id}").get_data(as_text=True)
+    assert "Ждёт подписания" not in page and f"{(change.replace(year=change.year + 1)):%d.%m.%Y}" in page  # the next one
+
+
+def test_contract_indexation_terms_over_rest_are_checked(client, session, api_token):
+    contract = factories.contract(session)
+    session.commit()
+    headers = api_token("Manager")
+    refused = client.put(f"/api/v1/contract/{contract.id}", headers=headers, json={"indexation_mode": "fixed"})
+    assert refused.status_code == 422
+    assert set(refused.json["message"]) == {"indexation_month", "indexation_percent"}
+    for bad in ({"indexation_mode": "monthly"}, {"indexation_mode": "cpi", "indexation_month": 13}):
+        assert client.put(f"/api/v1/contract/{contract.id}", headers=headers, json=bad).status_code == 422
+    accepted = client.put(f"/api/v1/contract/{contract.id}", headers=headers,
+                          json={"indexation_mode": "fixed", "indexation_percent": 4.5, "indexation_month": 3})
+    assert accepted.status_code == 200, accepted.json
+    shown = client.get(f"/api/v1/contract/{contract.id}", headers=headers).json["result"]
+    assert (shown["indexation_mode"], shown["indexation_percent"], shown["indexation_month"]) == ("fixed", "4.5000", 3)
+
+
+def test_owner_enters_the_cpi_in_settings(client, session, login_as):
+    login_as("Owner")
+    response = client.post("/cpiindexview/add", data={"year": "2025", "percent": "5.59"}, follow_redirects=True)
+    assert response.status_code == 200
+    assert session.get(CpiIndex, 2025).percent == D("5.59")

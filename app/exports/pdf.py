@@ -10,10 +10,8 @@ from decimal import Decimal
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
-from sqlalchemy.orm import object_session
 from weasyprint import HTML
 
-from app.domain import indexation
 from app.domain.enums import VatMode
 from app.domain.words import amount_in_words, date_in_words, format_amount
 
@@ -102,10 +100,10 @@ def deposit_operation_pdf(operation, deposit):
     )
 
 
-def indexation_letter_pdf(agreement):
-    """The letter telling the tenant of a rent indexation (уведомление об индексации) drafted as
-    `agreement` (app.domain.indexation): the rent before, the percent and its basis, the new rent."""
-    found = indexation.described(object_session(agreement), agreement)
+def indexation_letter_pdf(found):
+    """The letter telling the tenant of a rent indexation (уведомление об индексации;
+    app.domain.indexation.described's result): the rent before, the percent and its basis, the new rent."""
+    agreement = found.agreement
     contract = agreement.contract
     return _render("indexation_letter.html", found=found, agreement=agreement, contract=contract,
                    executor=contract.executor, customer=contract.customer)
