@@ -209,6 +209,7 @@ class NotifyEvent(Labelled):
     TARIFF_CHANGED = "tariff_changed", N_("Тариф изменён")
     TARIFF_ENDS = "tariff_ends", N_("Заканчивается оплаченный период тарифа")
     INDEXATION_DRAFTED = "indexation_drafted", N_("Подготовлена индексация аренды")
+    RECONCILIATION_SENT = "reconciliation_sent", N_("Акт сверки заказчику")
 
 
 class StatusSource(Labelled):
