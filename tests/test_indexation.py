@@ -182,3 +182,23 @@ def test_owner_enters_the_cpi_in_settings(client, session, login_as):
     response = client.post("/cpiindexview/add", data={"year": "2025", "percent": "5.59"}, follow_redirects=True)
     assert response.status_code == 200
     assert session.get(CpiIndex, 2025).percent == D("5.59")
+
+
+def test_the_contract_form_asks_for_the_month_and_percent_of_an_indexation(session, login_as):
+    from tests.test_schedule_admin import form
+
+    contract = factories.contract(session, monthly_rent=D("50000.00"))
+    session.commit()
+    client = login_as("Manager")
+    refused = client.post(f"/contractview/edit/{contract.id}", data=form(contract, indexation_mode="fixed"), follow_redirects=True)
+    page = refused.get_data(as_text=True)
+    assert "Укажите месяц индексации (1–12)" in page and "Укажите процент индексации в год" in page
+    session.rollback()  # the test shares the request's session: what a refused request flushed is not committed
+    assert session.get(type(contract), contract.id).indexation_mode == "none"
+    assert "Месяц — от 1 до 12" in client.post(f"/contractview/edit/{contract.id}", data=form(
+        contract, indexation_mode="cpi", indexation_month="13")).get_data(as_text=True)
+    saved = client.post(f"/contractview/edit/{contract.id}",
+                        data=form(contract, indexation_mode="fixed", indexation_percent="4.5", indexation_month="3"))
+    assert saved.status_code == 302, saved.get_data(as_text=True)
+    session.expire_all()
+    assert (contract.indexation_mode, contract.indexation_percent, contract.indexation_month) == ("fixed", D("4.5000"), 3)
