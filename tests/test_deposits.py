@@ -166,3 +166,13 @@ def test_viewer_reads_the_deposit_but_records_nothing(client, session, login_as)
     assert 'id="deposit-held"' in page and 'id="deposit-form"' not in page
     assert client.post(f"/contractview/deposit/{contract.id}", data={"kind": REFUND, "amount": "1.00"}).status_code in (302, 403)
     assert session.query(DepositOperation).count() == 0
+
+
+def test_the_deposit_is_no_revenue_in_the_1c_export(session):
+    from app.exports import enterprise_data
+
+    contract = _held(session)
+    data, _ = enterprise_data.export_bytes(session, contract.executor, date(2026, 1, 1), date(2026, 12, 31))
+    text = data.decode("utf-8")
+    # the deposit goes to 1C as an invoice for payment only: no act, so no sale (РеализацияТоваровУслуг)
+    assert "Обеспечительный платёж" in text and "РеализацияТоваровУслуг" not in text
