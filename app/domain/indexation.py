@@ -8,7 +8,8 @@ uses the new rent only once a user signs it (app.domain.contracts reads signed a
 
 Never more than once a year (ст. 614 п. 3 ГК РФ): the change day is at least twelve months
 after the contract's start and after the start of any agreement changing the rent, a drafted
-one included; so a year's draft is made once, signed or not, and never dated back.
+one included; so a year's draft is made once, signed or not (an unwanted one is left unsigned:
+deleted, it is drafted again), and never dated back.
 """
 from dataclasses import dataclass
 from datetime import date, timedelta
