@@ -237,3 +237,26 @@ def test_owner_adds_a_key_rate_in_settings(client, session, login_as):
     assert response.status_code == 200
     assert session.get(KeyRate, date(2026, 3, 10)).rate == D("15.00")
     assert (date(2026, 3, 10), D("15.00")) in penalties.key_rates(session)
+
+
+def test_nightly_penalty_invoices_go_out_like_other_documents(session):
+    import json
+
+    from app.jobs.nightly import nightly
+    from app.models import OutboxMessage
+    from app.notify import attachments
+
+    contract = _contract(session, penalty_monthly=True, autosend_documents=True, end_date=date(2026, 3, 31),
+                         customer=factories.customer(session, email="tenant@test.example"))
+    _invoice(session, contract)
+    session.commit()
+
+    summary = nightly(session, date(2026, 3, 1))
+
+    [penalty_id] = summary["penalties"]["invoice_ids"]
+    sent = session.scalars(select(OutboxMessage).where(OutboxMessage.event == "documents_sent",
+                                                       OutboxMessage.recipient == "tenant@test.example")).all()
+    refs = [ref for message in sent for ref in json.loads(message.attachments)]
+    assert {"kind": "invoice", "id": penalty_id} in refs
+    [penalty_pdf] = [a for a in attachments.load(session, [{"kind": "invoice", "id": penalty_id}], "/nonexistent")]
+    assert "2 300,00" in pdf_text(penalty_pdf.data)

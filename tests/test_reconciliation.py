@@ -126,3 +126,54 @@ def test_page_from_the_contract_card_shows_the_balances_and_downloads(client, se
     assert 'id="closing" colspan="2"><span class="money">20&nbsp;500,00' in html
     assert as_pdf.data.startswith(b"%PDF") and as_xlsx.data.startswith(b"PK")
     assert backwards.status_code == 200 and "раньше его начала" in backwards.get_data(as_text=True)
+
+
+def test_sent_from_the_customer_card_to_its_recipients_once_through_the_outbox(client, session, login_as):
+    import json
+
+    from sqlalchemy import select
+
+    from app.models import OutboxMessage
+    from app.notify import attachments
+    from app.notify.sender import files_dir
+
+    executor, tenant, contract = _dataset(session)
+    tenant.recipient_emails = "buh@tenant.example, boss@tenant.example"
+    session.commit()
+    login_as("Accountant")
+
+    card = client.get(f"/counterpartyview/show/{tenant.id}").get_data(as_text=True)
+    link = f"/reconciliation/?executor={executor.id}&amp;customer={tenant.id}"
+    assert 'id="customer-contracts"' in card and link in card and "№ С-1" in card
+    page = client.get(f"/reconciliation/?executor={executor.id}&customer={tenant.id}&from=2026-02-01&to=2026-02-28").get_data(as_text=True)
+    assert 'id="reconciliation-send"' in page
+
+    form = {"executor": executor.id, "customer": tenant.id, "from": "2026-02-01", "to": "2026-02-28"}
+    sent = client.post("/reconciliation/send", data=form, follow_redirects=True)
+    again = client.post("/reconciliation/send", data=form, follow_redirects=True)
+
+    assert "поставлен в очередь отправки" in sent.get_data(as_text=True)
+    assert "сегодня уже отправлен" in again.get_data(as_text=True)
+    messages = session.scalars(select(OutboxMessage).where(OutboxMessage.event == "reconciliation_sent")).all()
+    assert sorted(m.recipient for m in messages) == ["boss@tenant.example", "buh@tenant.example"]
+    message = messages[0]
+    assert message.sender_name == f"Робот {executor.name}" and message.reply_to == executor.reply_to_email
+    assert "20 500,00" in message.body_text
+    [pdf_file] = attachments.load(session, json.loads(message.attachments), files_dir())
+    assert pdf_file.filename == "Акт сверки 01.02.2026–28.02.2026.pdf" and "20 500,00" in pdf_text(pdf_file.data)
+
+
+def test_sending_is_refused_without_an_address_and_for_readers(client, session, login_as):
+    from app.models import OutboxMessage
+
+    executor, tenant, contract = _dataset(session)
+    tenant.email = tenant.recipient_emails = None
+    session.commit()
+    form = {"executor": executor.id, "customer": tenant.id, "from": "2026-02-01", "to": "2026-02-28"}
+    login_as("Accountant")
+    refused = client.post("/reconciliation/send", data=form, follow_redirects=True)
+    assert "не указан адрес электронной почты" in refused.get_data(as_text=True)
+    login_as("Viewer")
+    assert 'id="reconciliation-send"' not in client.get(f"/reconciliation/?executor={executor.id}&customer={tenant.id}").get_data(as_text=True)
+    assert client.post("/reconciliation/send", data=form).status_code in (302, 403)
+    assert session.query(OutboxMessage).filter_by(event="reconciliation_sent").count() == 0

@@ -159,6 +159,7 @@ class ContractApi(KeepsHistory, RecordsStatusChange, ReschedulesContract, Arenda
         "notify_days_before_end", "autosend_documents", "monthly_rent", "vat_mode", "vat_rate", "billing_period",
         "invoiced_period", "invoice_day", "payment_term_days", "payment_day", "deposit_amount", "amocrm_lead_id", "comment",
         "penalty_mode", "penalty_rate", "penalty_grace_days", "penalty_cap_percent", "penalty_monthly",
+        "indexation_mode", "indexation_percent", "indexation_month",
         "rooms",
     ]
     list_columns = show_columns = ["id"] + [f for f in _fields if f not in ("executor", "customer", "manager")] + [
@@ -183,8 +184,9 @@ class AgreementApi(ReschedulesContract, ArendaApi):
     datamodel = SQLAInterface(Agreement)
     class_permission_name = P.RESOURCE_AGREEMENT
     entity = "agreement"
-    _fields = ["contract", "number", "date", "start_date", "notify_days_before", "new_monthly_rent", "new_end_date", "terminates", "comment"]
-    list_columns = show_columns = ["id", "contract.id"] + _fields[1:]
+    _fields = ["contract", "number", "date", "start_date", "notify_days_before", "new_monthly_rent", "new_end_date", "terminates",
+               "signed", "comment"]
+    list_columns = show_columns = ["id", "contract.id"] + _fields[1:] + ["indexation"]
     add_columns = edit_columns = _fields
     search_columns = ["contract", "number", "start_date"]
 

@@ -1,7 +1,7 @@
 """Allocation of money operations to invoices (разноска) and the paid sums it keeps.
 
-`Invoice.paid_amount` and `Payment.allocated_amount` are the sums of allocations; only
-this module changes them. An allocation never exceeds what is left of its operation or
+`Invoice.paid_amount` and `Payment.allocated_amount` are the sums of allocations (an invoice's
+also counts what a security deposit offset paid of it, `offset`); only this module changes them. An allocation never exceeds what is left of its operation or
 of its invoice, never goes to a cancelled invoice, and only incoming money is allocated.
 """
 from collections import defaultdict
@@ -99,6 +99,17 @@ def allocate(session, payment, invoice, amount, user_id=None, automatic=False):
         session,
         Allocation(payment_id=payment.id, invoice_id=invoice.id, amount=Decimal(amount), created_by_id=user_id, automatic=automatic),
     )
+
+
+def offset(session, invoice_id, amount):
+    """Pay `amount` of an invoice from a held security deposit (app.domain.deposits): its paid sum
+    grows as by an allocation and is refused the same way (issued only, not above what is unpaid)."""
+    invoice = _locked(session, Invoice, invoice_id)
+    errors = _refusals(Direction.INCOMING.value, invoice.status, amount, amount, invoice.amount - invoice.paid_amount)
+    if errors:
+        raise ValidationFailed(errors)
+    invoice.paid_amount += amount
+    return invoice
 
 
 def unallocate(session, allocation):

@@ -9,7 +9,9 @@ from app.vocabulary.amounts import monthly_rent, rooms_monthly_rent  # noqa: F40
 
 
 def agreements_in_order(contract):
-    return sorted(contract.agreements, key=lambda a: (a.start_date, a.id or 0))
+    """The agreements that change the terms, by start: the signed ones (a drafted indexation
+    waits for its signature; an agreement not yet saved counts as signed, the column's default)."""
+    return sorted((a for a in contract.agreements if a.signed is not False), key=lambda a: (a.start_date, a.id or 0))
 
 
 def rent_changes(contract):

@@ -33,7 +33,7 @@ from sqlalchemy import func, select
 from app.domain import billing, issuing
 from app.domain.enums import ACTIVE_CONTRACT, N_, DocumentKind, InvoiceStatus, PenaltyMode
 from app.errors import DomainError
-from app.models import Allocation, Contract, Invoice, InvoiceLine, KeyRate, Payment
+from app.models import Allocation, Contract, DepositOperation, Invoice, InvoiceLine, KeyRate, Payment
 
 KEY_RATES_CSV = Path(__file__).resolve().parent / "data" / "key_rates.csv"
 PENALTY = DocumentKind.PENALTY.value
@@ -159,12 +159,14 @@ def accrue(amount, due, payments, day, mode, rate=None, grace_days=0, cap_percen
 
 
 def _payments(session, invoice_ids):
-    """{invoice_id: [(payment date, allocated sum)]}."""
+    """{invoice_id: [(payment date, allocated sum)]}: allocations, and offsets of a security deposit."""
     result = {}
     if invoice_ids:
         rows = session.execute(
             select(Allocation.invoice_id, Payment.date, Allocation.amount)
             .join(Payment, Payment.id == Allocation.payment_id).where(Allocation.invoice_id.in_(invoice_ids))
+            .union_all(select(DepositOperation.invoice_id, DepositOperation.date, DepositOperation.amount)
+                       .where(DepositOperation.invoice_id.in_(invoice_ids)))
         )
         for invoice_id, day, amount in rows:
             result.setdefault(invoice_id, []).append((day, amount))

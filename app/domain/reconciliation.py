@@ -5,7 +5,8 @@ Debit (what the customer owes for) is the acts — the accounting documents — 
 signed, and the issued penalty invoices, each by its date. Credit is the incoming payments from
 that customer (its INN, and its KPP where both sides have one) to that executor, allocated or
 not, internal transfers aside, by payment date; for one contract, only what is allocated to
-that contract's invoices. The opening balance is debit − credit before the period; the closing
+that contract's invoices. A security deposit received is such a payment; its refund to the
+customer is a debit (an offset against an invoice moves nothing between the two sides). The opening balance is debit − credit before the period; the closing
 one adds the period's turnover. A positive balance means the customer owes.
 """
 from dataclasses import dataclass, field
@@ -16,10 +17,10 @@ from typing import Optional
 from sqlalchemy import select
 
 from app.domain import billing, issuing
-from app.domain.enums import N_, Direction, DocumentKind
+from app.domain.enums import N_, DepositOperationKind, Direction, DocumentKind
 from app.domain.matching import kpp_agrees
 from app.errors import DomainError
-from app.models import Act, Allocation, Contract, Counterparty, Invoice, Payment
+from app.models import Act, Allocation, Contract, Counterparty, DepositOperation, Invoice, Payment
 
 ZERO = Decimal("0.00")
 
@@ -71,6 +72,13 @@ def _debits(session, executor, customer, contract, until):
     if contract is not None:
         acts = acts.where(Act.contract_id == contract.id)
         penalties = penalties.where(Invoice.contract_id == contract.id)
+    refunds = select(DepositOperation).join(Contract, Contract.id == DepositOperation.contract_id).where(
+        Contract.executor_id == executor.id, Contract.customer_id == customer.id,
+        DepositOperation.kind == DepositOperationKind.REFUND.value, DepositOperation.date <= until)
+    if contract is not None:
+        refunds = refunds.where(DepositOperation.contract_id == contract.id)
+    for refund in session.scalars(refunds):
+        yield Entry(refund.date, f"Возврат обеспечительного платежа от {refund.date:%d.%m.%Y}", debit=refund.amount)
     for act in session.scalars(acts):
         yield Entry(act.date, _document_text("Акт", act), debit=act.amount)
     for invoice in session.scalars(penalties):

@@ -48,7 +48,7 @@ def agreements_starting(session, day):
     """Agreements of active contracts whose start (N days before, and the day itself) is due."""
     agreements = session.scalars(
         select(Agreement).join(Agreement.contract)
-        .where(Contract.status.in_(ACTIVE_CONTRACT), Agreement.start_date >= day)
+        .where(Contract.status.in_(ACTIVE_CONTRACT), Agreement.start_date >= day, Agreement.signed.is_(True))
         .options(selectinload(Agreement.contract).selectinload(Contract.agreements))
         .order_by(Agreement.start_date, Agreement.id)
     )

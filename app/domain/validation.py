@@ -8,7 +8,7 @@ messages) both run them, so a rule is written once.
 import re
 from decimal import Decimal
 
-from app.domain.enums import N_, PartyKind
+from app.domain.enums import N_, IndexationMode, PartyKind
 from app.errors import ValidationFailed
 
 _DIGITS = re.compile(r"^\d+$")
@@ -181,6 +181,24 @@ def day_of_month(value, record):
     return None
 
 
+def indexation_month(value, record):
+    """The month the rent is indexed in: 1..12, required when the contract is indexed."""
+    if value is None:
+        if getattr(record, "indexation_mode", None) not in (None, IndexationMode.NONE.value):
+            return N_("Укажите месяц индексации (1–12)")
+        return None
+    if not 1 <= int(value) <= 12:
+        return N_("Месяц — от 1 до 12")
+    return None
+
+
+def indexation_percent(value, record):
+    """A fixed indexation needs its percent a year."""
+    if value is None and getattr(record, "indexation_mode", None) == IndexationMode.FIXED.value:
+        return N_("Укажите процент индексации в год")
+    return not_negative(value, record)
+
+
 def vat_rate(value, record):
     if value is not None and not 0 <= Decimal(value) < 1:
         return N_("Ставка НДС — доля от 0 до 1, например 0.20 для 20 %")
@@ -210,6 +228,8 @@ RULES = {
         "penalty_rate": [not_negative],
         "penalty_cap_percent": [not_negative],
         "penalty_grace_days": [not_negative],
+        "indexation_month": [indexation_month],
+        "indexation_percent": [indexation_percent],
         "notify_days_before_end": [not_negative],
         "payment_term_days": [not_negative],
         "invoice_day": [day_of_month],

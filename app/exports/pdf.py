@@ -1,5 +1,6 @@
 """Invoices for payment (счёт на оплату, also penalty invoices), acts (акт), VAT invoices
-(счёт-фактура), claim letters (претензия) and reconciliation acts (акт сверки) as PDF.
+(счёт-фактура), claim letters (претензия), reconciliation acts (акт сверки), the notices of a
+security deposit's offset or refund and the letter announcing a rent indexation, as PDF.
 
 Pure functions from model objects to bytes: Jinja templates in app/templates/arenda/pdf
 rendered by WeasyPrint (Pango, DejaVu fonts for Cyrillic). The views serve them for download
@@ -83,3 +84,26 @@ def claim_pdf(found):
 def reconciliation_pdf(act):
     """The reconciliation act (app.domain.reconciliation.reconcile's result), two-sided."""
     return _render("reconciliation.html", act=act, executor=act.executor, customer=act.customer)
+
+
+DEPOSIT_TITLES = {"offset": "о зачёте обеспечительного платежа в счёт задолженности",
+                  "refund": "о возврате обеспечительного платежа"}
+
+
+def deposit_operation_pdf(operation, deposit):
+    """The notice of one deposit operation (app.domain.deposits), with the deposit after it."""
+    contract = operation.contract
+    customer_banks = contract.customer.bank_accounts
+    return _render(
+        "deposit_operation.html", op=operation, deposit=deposit, contract=contract, executor=contract.executor,
+        customer=contract.customer, title=DEPOSIT_TITLES[operation.kind], bank_of_customer=customer_banks[0] if customer_banks else None,
+    )
+
+
+def indexation_letter_pdf(found):
+    """The letter telling the tenant of a rent indexation (уведомление об индексации;
+    app.domain.indexation.described's result): the rent before, the percent and its basis, the new rent."""
+    agreement = found.agreement
+    contract = agreement.contract
+    return _render("indexation_letter.html", found=found, agreement=agreement, contract=contract,
+                   executor=contract.executor, customer=contract.customer)

@@ -7,12 +7,12 @@ missed is covered by the next run, which issues whatever is due up to its day.
 """
 import logging
 
-from app.domain import dates, issuing, penalties, schedule
+from app.domain import dates, indexation, issuing, penalties, schedule
 from app.extensions import db
 from app.models import Contract
 from app.jobs import with_app_context
 from app.jobs.export_1c import scheduled_export
-from app.notify.events import nightly_step as notify
+from app.notify.events import indexation_drafted, nightly_step as notify
 from app.timeutil import today
 
 log = logging.getLogger(__name__)
@@ -59,10 +59,23 @@ def _issue_one(session, contract_id, day):
         return issuing.Issued(failed=[{"contract_id": contract_id, "error": str(error) or repr(error)}])
 
 
+def draft_indexations(session, day, summary):
+    """The yearly rent indexations due by `day`: each drafted once, unsigned, its manager told."""
+    drafted = []
+    for contract in indexation.due_contracts(session):
+        agreement = indexation.draft(session, contract, day)
+        if agreement is not None:
+            indexation_drafted(session, indexation.described(session, agreement), day)
+            drafted.append(agreement.id)
+    session.commit()
+    return {"drafted": len(drafted), "agreement_ids": drafted}
+
+
 STEPS = [
     ("schedules", extend_schedules),
     ("issued", issue_documents),
     ("penalties", penalties.monthly_step),  # the 1st: penalty invoices of contracts that charge monthly
+    ("indexation", draft_indexations),  # drafts of the yearly rent indexation, N days ahead
     ("notifications", notify),
     ("export_1c", scheduled_export),  # the scheduled export to 1C, once per period
 ]

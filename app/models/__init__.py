@@ -10,6 +10,7 @@ from app.models.contract import (
     ContractRoom,
     ContractService,
     ContractStatusChange,
+    DepositOperation,
     contract_contact,
 )
 from app.models.document import Act, ActLine, DocumentCounter, Invoice, InvoiceLine, VatInvoice
@@ -21,7 +22,7 @@ from app.models.money import Allocation, ImportBatch, Payment
 from app.models.notice import OutboxMessage
 from app.models.party import BankAccount, ContactPerson, Counterparty
 from app.models.property import Building, BuildingPhoto, Floor, Room, Section
-from app.models.rates import KeyRate
+from app.models.rates import CpiIndex, KeyRate
 from app.models.settings import Setting
 
 __all__ = [
@@ -30,5 +31,5 @@ __all__ = [
     "VatInvoice", "ExportRun", "Inquiry", "LoginFailure", "Allocation", "ImportBatch", "Payment", "OutboxMessage", "BankAccount",
     "ContactPerson",
     "Counterparty", "Building", "BuildingPhoto", "Floor", "Room", "Section", "Setting", "AmocrmStage", "WebhookEndpoint",
-    "KeyRate",
+    "KeyRate", "CpiIndex", "DepositOperation",
 ]

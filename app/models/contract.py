@@ -17,10 +17,12 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    false,
+    true,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.vocabulary.enums import BillingPeriod, ContractStatus, InvoicedPeriod, PenaltyMode, VatMode
+from app.vocabulary.enums import BillingPeriod, ContractStatus, DepositOperationKind, IndexationMode, InvoicedPeriod, PenaltyMode, VatMode
 from app.models.base import AREA, MONEY, PERCENT, RATE, Model, Timestamps, enum_check, enum_column, non_negative
 from app.timeutil import utcnow
 from app.vocabulary.amounts import monthly_rent
@@ -54,6 +56,9 @@ class Contract(Timestamps, Model):
         CheckConstraint("penalty_rate IS NULL OR penalty_rate >= 0", name="penalty_rate_non_negative"),
         CheckConstraint("penalty_cap_percent IS NULL OR penalty_cap_percent >= 0", name="penalty_cap_non_negative"),
         non_negative("penalty_grace_days"),
+        enum_check("indexation_mode", IndexationMode),
+        CheckConstraint("indexation_percent IS NULL OR indexation_percent >= 0", name="indexation_percent_non_negative"),
+        CheckConstraint("indexation_month IS NULL OR indexation_month BETWEEN 1 AND 12", name="indexation_month_range"),
         CheckConstraint("end_date IS NULL OR end_date >= start_date", name="end_not_before_start"),
         CheckConstraint("invoice_day BETWEEN 1 AND 31", name="invoice_day_range"),
         CheckConstraint("payment_day IS NULL OR payment_day BETWEEN 1 AND 31", name="payment_day_range"),
@@ -96,6 +101,10 @@ class Contract(Timestamps, Model):
     penalty_grace_days: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
     penalty_cap_percent: Mapped[Optional[Decimal]] = mapped_column(PERCENT)  # of each invoice's amount
     penalty_monthly: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)  # the nightly job charges on the 1st
+    # Yearly rent indexation (SPEC §1.9, app.domain.indexation): from the 1st of indexation_month
+    indexation_mode: Mapped[str] = enum_column(IndexationMode, default=IndexationMode.NONE.value)
+    indexation_percent: Mapped[Optional[Decimal]] = mapped_column(PERCENT)  # fixed mode: percent per year
+    indexation_month: Mapped[Optional[int]] = mapped_column(Integer)  # 1..12
     amocrm_lead_id: Mapped[Optional[int]] = mapped_column(BigInteger, index=True)
     link_key: Mapped[str] = mapped_column(String(32), nullable=False, unique=True, default=new_link_key)
     comment: Mapped[Optional[str]] = mapped_column(Text)
@@ -181,6 +190,10 @@ class Agreement(Timestamps, Model):
     new_monthly_rent: Mapped[Optional[Decimal]] = mapped_column(MONEY)
     new_end_date: Mapped[Optional[dt.date]] = mapped_column(Date)
     terminates: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)  # early termination
+    # Only a signed agreement changes the terms (app.domain.contracts); the nightly job drafts the
+    # yearly indexation (app.domain.indexation) unsigned, for the manager to sign.
+    signed: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True, server_default=true())
+    indexation: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False, server_default=false())
     comment: Mapped[Optional[str]] = mapped_column(Text)
 
     contract = relationship("Contract", back_populates="agreements")
@@ -230,3 +243,31 @@ class ContractStatusChange(Model):
 
     contract = relationship("Contract", back_populates="status_history")
     changed_by = relationship("User")
+
+
+class DepositOperation(Timestamps, Model):
+    """One step with a held security deposit (app.domain.deposits): an offset against a named
+    open invoice of the contract, or the refund to the tenant; its PDF is the document of it."""
+
+    __tablename__ = "deposit_operation"
+    __table_args__ = (
+        enum_check("kind", DepositOperationKind),
+        CheckConstraint("amount > 0", name="amount_positive"),
+        CheckConstraint("(kind = 'offset') = (invoice_id IS NOT NULL)", name="offset_names_invoice"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    contract_id: Mapped[int] = mapped_column(ForeignKey("contract.id", ondelete="CASCADE"), nullable=False, index=True)
+    kind: Mapped[str] = enum_column(DepositOperationKind)
+    date: Mapped[dt.date] = mapped_column(Date, nullable=False)
+    amount: Mapped[Decimal] = mapped_column(MONEY, nullable=False)
+    invoice_id: Mapped[Optional[int]] = mapped_column(ForeignKey("invoice.id"), index=True)  # the offset's invoice
+    comment: Mapped[Optional[str]] = mapped_column(Text)
+    created_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("ab_user.id", ondelete="SET NULL"))
+
+    contract = relationship("Contract")
+    invoice = relationship("Invoice")
+    created_by = relationship("User")
+
+    def __str__(self):
+        return f"№ {self.id} от {self.date:%d.%m.%Y}" if self.id else f"{self.date:%d.%m.%Y}"

@@ -12,14 +12,24 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from app.exports.pdf import act_pdf, invoice_pdf, vat_invoice_pdf
-from app.models import Act, Invoice, VatInvoice
+from sqlalchemy.orm import object_session
+
+from app.domain import indexation
+from app.exports.pdf import act_pdf, indexation_letter_pdf, invoice_pdf, vat_invoice_pdf
+from app.models import Act, Agreement, Invoice, VatInvoice
 
 PDF = "application/pdf"
+
+
+def _indexation_letter(agreement):
+    return indexation_letter_pdf(indexation.described(object_session(agreement), agreement))
+
+
 DOCUMENTS = {
     "invoice": (Invoice, invoice_pdf, "Счёт"),
     "act": (Act, act_pdf, "Акт"),
     "vat_invoice": (VatInvoice, vat_invoice_pdf, "Счёт-фактура"),
+    "indexation_letter": (Agreement, _indexation_letter, "Уведомление об индексации к доп. соглашению"),
 }
 
 

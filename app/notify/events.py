@@ -168,13 +168,42 @@ def documents_issued(session, day, issued):
 
 
 def nightly_step(session, day, summary):
-    """The nightly job's step: the day's reminders, and the documents the "issued" step issued."""
-    result = {"reminders": remind(session, day), "documents": documents_issued(session, day, summary.get("issued") or {})}
+    """The nightly job's step: the day's reminders, and the documents the "issued" and "penalties"
+    steps issued (a penalty invoice goes out like any invoice)."""
+    issued = dict(summary.get("issued") or {})
+    penalty_ids = (summary.get("penalties") or {}).get("invoice_ids") or []
+    issued["invoice_ids"] = list(issued.get("invoice_ids") or []) + list(penalty_ids)
+    result = {"reminders": remind(session, day), "documents": documents_issued(session, day, issued)}
     session.commit()
     return result
 
 
 # --- entry points of other features --------------------------------------------------------
+
+def reconciliation_sent(session, act, data, today):
+    """The reconciliation act (app.domain.reconciliation's result, `data` its PDF) emailed to the
+    customer's recipients from the executor's robot, the PDF kept as sent; the same act sent
+    twice on one day goes once."""
+    to = recipients.customer(act.customer)
+    if not to:
+        raise DomainError(N_("У заказчика не указан адрес электронной почты для документов"))
+    ref = attachments.stored_file(files_dir(), f"Акт сверки {act.start:%d.%m.%Y}–{act.end:%d.%m.%Y}.pdf", data)
+    content = _to_customer(NotifyEvent.RECONCILIATION_SENT.value, act.executor, act=act, customer=act.customer)
+    content.attachments = [ref]
+    return put(session, NotifyEvent.RECONCILIATION_SENT, f"reconciliation:{ref['path'][:40]}", to, today, content)
+
+
+def indexation_drafted(session, found, today):
+    """The nightly job drafted a rent indexation (app.domain.indexation.described's result): tell
+    the contract's manager, with the letter to the tenant attached, ready to send."""
+    agreement, contract = found.agreement, found.agreement.contract
+    content = render(NotifyEvent.INDEXATION_DRAFTED.value, agreement=agreement, contract=contract, customer=contract.customer,
+                     old_rent=format_amount(found.old_rent), new_rent=format_amount(found.new_rent), basis=found.basis,
+                     percent=format_amount(found.percent))
+    content.attachments = [attachments.document("indexation_letter", agreement.id)]
+    return put(session, NotifyEvent.INDEXATION_DRAFTED, f"agreement:{agreement.id}", recipients.staff(contract.manager),
+               today, content)
+
 
 def export_1c_made(session, today, address, filename, data, description):
     """The scheduled 1C export made a file: email it to the address of the 1C export settings.

@@ -2,7 +2,7 @@
 supplementary agreements."""
 import io
 
-from flask import abort, flash, redirect, send_file, url_for
+from flask import abort, flash, redirect, request, send_file, url_for
 from flask_appbuilder import expose, has_access
 from flask_appbuilder.models.sqla.filters import FilterEqual
 from flask_appbuilder.models.sqla.interface import SQLAInterface
@@ -13,12 +13,13 @@ from wtforms import IntegerField, SelectField
 from wtforms.validators import NumberRange, Optional
 
 from app import permissions as P
-from app.domain import penalties, schedule
+from app.domain import deposits, indexation, penalties, schedule
 from app.domain.enums import (
-    ActStatus, BillingPeriod, ContractStatus, DocumentKind, InvoicedPeriod, InvoiceStatus, PenaltyMode, StatusSource, VatMode,
+    N_, ActStatus, BillingPeriod, ContractStatus, DepositOperationKind, DocumentKind, IndexationMode, InvoicedPeriod, InvoiceStatus, PenaltyMode, StatusSource, VatMode,
 )
 from app.errors import DomainError
 from app.exports import pdf
+from app.hooks.actor import current_user_id
 from app.hooks.history import KeepsHistory
 from app.hooks.rescheduling import ReschedulesContract
 from app.hooks.status_history import RecordsStatusChange
@@ -96,21 +97,36 @@ class AgreementView(ReschedulesContract, ArendaModelView):
     add_title = _("Новое доп. соглашение")
     edit_title = _("Изменить доп. соглашение")
     related_views = [AgreementRoomView]
-    list_columns = ["contract", "contract.customer.name", "number", "date", "start_date", "new_monthly_rent", "new_end_date", "terminates"]
+    list_columns = ["contract", "contract.customer.name", "number", "date", "start_date", "new_monthly_rent", "new_end_date",
+                    "terminates", "signed"]
     label_columns = {"contract.customer.name": _("Заказчик")}
-    search_columns = ["contract", "number", "date", "start_date", "terminates"]
-    add_columns = edit_columns = show_columns = [
+    search_columns = ["contract", "number", "date", "start_date", "terminates", "signed", "indexation"]
+    add_columns = edit_columns = [
         "contract", "number", "date", "start_date", "notify_days_before",
-        "new_monthly_rent", "new_end_date", "terminates", "comment",
+        "new_monthly_rent", "new_end_date", "terminates", "signed", "comment",
     ]
+    show_columns = add_columns + ["indexation"]
+    method_permission_name = compressed_permissions(extra_read=("letter",))
     order_columns = ["number", "date", "start_date", "new_monthly_rent", "new_end_date"]
     base_order = ("start_date", "desc")
     description_columns = {
         "start_date": _("С этой даты действуют новые условия"),
         "terminates": _("Договор прекращается с даты начала соглашения"),
         "new_monthly_rent": _("Пусто — арендная плата не меняется"),
+        "signed": _("Условия меняются только по подписанному соглашению; индексацию ночное задание готовит неподписанной"),
     }
-    formatters_columns = {"date": date_ru, "start_date": date_ru, "new_end_date": date_ru, "new_monthly_rent": money, "terminates": yes_no}
+    formatters_columns = {"date": date_ru, "start_date": date_ru, "new_end_date": date_ru, "new_monthly_rent": money, "terminates": yes_no,
+                          "signed": yes_no, "indexation": yes_no}
+
+    @expose("/letter/<int:pk>.pdf", methods=["GET"])
+    @has_access
+    def letter(self, pk):
+        """The letter telling the tenant of the rent indexation this agreement makes."""
+        agreement = self.datamodel.get(pk, self._base_filters)
+        if agreement is None or not agreement.indexation:
+            abort(404)
+        data = pdf.indexation_letter_pdf(indexation.described(self.datamodel.session, agreement))
+        return send_file(io.BytesIO(data), mimetype="application/pdf", download_name=f"indexaciya-{agreement.id}.pdf")
 
 
 class ContractView(AttentionMixin, KeepsHistory, RecordsStatusChange, ReschedulesContract, ArendaModelView):
@@ -137,16 +153,19 @@ class ContractView(AttentionMixin, KeepsHistory, RecordsStatusChange, Reschedule
     ]
     _notify = ["notify_days_before_end", "autosend_documents", "amocrm_lead_id"]
     _penalties = ["penalty_mode", "penalty_rate", "penalty_grace_days", "penalty_cap_percent", "penalty_monthly"]
+    _indexation = ["indexation_mode", "indexation_percent", "indexation_month"]
     add_fieldsets = edit_fieldsets = [
         (_("Договор"), {"fields": _main}),
         (_("Условия оплаты"), {"fields": _terms, "expanded": True}),
         (_("Пени за просрочку"), {"fields": _penalties, "expanded": True}),
+        (_("Индексация арендной платы"), {"fields": _indexation, "expanded": True}),
         (_("Уведомления и интеграции"), {"fields": _notify, "expanded": True}),
     ]
     show_fieldsets = [
         (_("Договор"), {"fields": _main + ["rent"]}),
         (_("Условия оплаты"), {"fields": _terms, "expanded": True}),
         (_("Пени за просрочку"), {"fields": _penalties, "expanded": True}),
+        (_("Индексация арендной платы"), {"fields": _indexation, "expanded": True}),
         (_("Уведомления и интеграции"), {"fields": _notify, "expanded": True}),
     ]
     add_form_query_rel_fields = edit_form_query_rel_fields = {
@@ -163,6 +182,7 @@ class ContractView(AttentionMixin, KeepsHistory, RecordsStatusChange, Reschedule
             _("Счёт выставляется за"), choices=enum_choices(InvoicedPeriod), default=InvoicedPeriod.NEXT.value
         ),
         "penalty_mode": SelectField(_("Пени"), choices=enum_choices(PenaltyMode), default=PenaltyMode.NONE.value),
+        "indexation_mode": SelectField(_("Индексация аренды"), choices=enum_choices(IndexationMode), default=IndexationMode.NONE.value),
         "penalty_grace_days": IntegerField(
             _("Льготных дней"), default=0, validators=[Optional(), NumberRange(min=0)], filters=[lambda v: 0 if v is None else v],
         ),
@@ -177,6 +197,8 @@ class ContractView(AttentionMixin, KeepsHistory, RecordsStatusChange, Reschedule
         "penalty_grace_days": _("Дней после срока оплаты, за которые пени не начисляются"),
         "penalty_cap_percent": _("Пени по счёту не больше этого процента его суммы; пусто — без ограничения"),
         "penalty_monthly": _("1-го числа ночное задание выставляет счёт на пени за прошлые дни"),
+        "indexation_percent": _("Для фиксированной индексации: 5 — это 5 % в год"),
+        "indexation_month": _("С 1-го числа этого месяца (1–12) действует новая ставка; не чаще раза в год (ст. 614 ГК РФ)"),
     }
     formatters_columns = {
         "status": enum_label(ContractStatus),
@@ -185,6 +207,7 @@ class ContractView(AttentionMixin, KeepsHistory, RecordsStatusChange, Reschedule
         "invoiced_period": enum_label(InvoicedPeriod),
         "penalty_mode": enum_label(PenaltyMode),
         "penalty_monthly": yes_no,
+        "indexation_mode": enum_label(IndexationMode),
         "date": date_ru,
         "start_date": date_ru,
         "end_date": date_ru,
@@ -197,7 +220,10 @@ class ContractView(AttentionMixin, KeepsHistory, RecordsStatusChange, Reschedule
     }
 
     show_template = "arenda/contract_show.html"
-    method_permission_name = compressed_permissions(extra_read=("claim",), extra_write=("charge_penalty",))
+    # A deposit operation is money work (Payment write, checked inside), done from the card that
+    # the Accountant only reads.
+    method_permission_name = compressed_permissions(extra_read=("claim", "deposit_pdf", "deposit_operation"),
+                                                    extra_write=("charge_penalty",))
 
     def contract_of(self, item):
         return item
@@ -219,7 +245,26 @@ class ContractView(AttentionMixin, KeepsHistory, RecordsStatusChange, Reschedule
             buttons_for=buttons_for, csrf_token=generate_csrf(), money=money, date_ru=date_ru,
             invoice_status=enum_label(InvoiceStatus), act_status=enum_label(ActStatus), kind=enum_label(DocumentKind),
             penalty=self._penalty(contract), may_charge=may(P.CAN_WRITE, P.RESOURCE_INVOICE),
+            **self._deposit(contract), **self._indexation(contract),
         )
+
+    def _indexation(self, contract):
+        """The card's indexation block: the next change, and the drafts with their letters."""
+        if contract.indexation_mode in (None, IndexationMode.NONE.value):
+            return {"indexation": None}
+        drafts = sorted((a for a in contract.agreements if a.indexation), key=lambda a: a.start_date, reverse=True)
+        return {"indexation": {"next": indexation.next_change(contract, today()), "drafts": drafts,
+                               "mode": IndexationMode.label_of(contract.indexation_mode)}}
+
+    def _deposit(self, contract):
+        """The card's deposit block: None when the contract has no deposit and nothing was done with one."""
+        found = deposits.state(self.datamodel.session, contract)
+        if not found.agreed and not found.received and not found.operations:
+            return {"deposit": None}
+        may_deposit = may(P.CAN_WRITE, P.RESOURCE_PAYMENT)
+        return dict(deposit=found, may_deposit=may_deposit, deposit_kinds=DepositOperationKind.choices(),
+                    deposit_kind=enum_label(DepositOperationKind),
+                    deposit_invoices=deposits.open_invoices(self.datamodel.session, contract) if may_deposit else [])
 
     def _penalty(self, contract):
         """The penalty accrued today (None without penalty terms or when a key rate is missing)."""
@@ -261,6 +306,39 @@ class ContractView(AttentionMixin, KeepsHistory, RecordsStatusChange, Reschedule
             return self._back_to_card(pk)
         data = pdf.claim_pdf(found)
         return send_file(io.BytesIO(data), mimetype="application/pdf", download_name=f"pretenziya-{contract.id}.pdf")
+
+
+    @expose("/deposit/<int:pk>", methods=["POST"])
+    @has_access
+    @transaction(_back_to_card, prefix=N_("Обеспечительный платёж:"))
+    def deposit_operation(self, pk):
+        """An offset of the held deposit against a chosen invoice, or its refund, dated today."""
+        contract = self.datamodel.get(pk, self._base_filters)
+        if contract is None:
+            abort(404)
+        if not may(P.CAN_WRITE, P.RESOURCE_PAYMENT):
+            abort(403)
+        invoice = request.form.get("invoice", "")
+        operation = deposits.record(
+            self.datamodel.session, contract, request.form.get("kind"), request.form.get("amount", ""), today(),
+            invoice_id=int(invoice) if invoice.isdigit() else None, user_id=current_user_id(),
+            comment=request.form.get("comment", "").strip(),
+        )
+        done(gettext("%(kind)s: %(amount)s, уведомление № %(number)s",
+                     kind=DepositOperationKind.label_of(operation.kind), amount=money(operation.amount), number=operation.id))
+        return self._back_to_card(pk)
+
+    @expose("/deposit/<int:pk>/<int:operation>.pdf", methods=["GET"])
+    @has_access
+    def deposit_pdf(self, pk, operation):
+        """The notice of one deposit operation (зачёт or возврат)."""
+        contract = self.datamodel.get(pk, self._base_filters)
+        found = deposits.state(self.datamodel.session, contract) if contract is not None else None
+        chosen = next((op for op in found.operations if op.id == operation), None) if found else None
+        if chosen is None:
+            abort(404)
+        data = pdf.deposit_operation_pdf(chosen, found.after(chosen))
+        return send_file(io.BytesIO(data), mimetype="application/pdf", download_name=f"deposit-{contract.id}-{operation}.pdf")
 
 
 def register(appbuilder):

@@ -1,15 +1,19 @@
-"""Контрагенты: counterparties (executor and customer cards), bank accounts, contact persons."""
+"""Контрагенты: counterparties (executor and customer cards; a customer's card links its
+reconciliation acts per executor and shows the deposits held), bank accounts, contact persons."""
+from flask_appbuilder import expose, has_access
 from flask_appbuilder.fieldwidgets import BS3TextAreaFieldWidget
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_babel import lazy_gettext as _
+from sqlalchemy import select
 from wtforms import SelectField, TextAreaField
 
 from app import permissions as P
+from app.domain import deposits
 from app.domain.enums import PartyKind
 from app.hooks.history import KeepsHistory
-from app.models import BankAccount, ContactPerson, Counterparty
+from app.models import BankAccount, ContactPerson, Contract, Counterparty
 from app.views.base import ArendaModelView
-from app.views.formatters import enum_choices, enum_label, percent, yes_no
+from app.views.formatters import enum_choices, enum_label, money, percent, yes_no
 
 
 class BankAccountView(KeepsHistory, ArendaModelView):
@@ -79,6 +83,28 @@ class CounterpartyView(KeepsHistory, ArendaModelView):
         "vat_invoices_enabled": yes_no,
         "default_vat_rate": percent,
     }
+    show_template = "arenda/counterparty_show.html"
+
+    @expose("/show/<pk>", methods=["GET"])
+    @has_access
+    def show(self, pk):
+        widgets = self._show(pk)
+        party = self.datamodel.get(pk, self._base_filters)
+        return self.render_template(self.show_template, pk=pk, title=self.show_title, widgets=widgets,
+                                    related_views=self._related_views, money=money, **self._as_customer(party))
+
+    def _as_customer(self, party):
+        """The customer's contracts by executor (for «Акт сверки») and the deposits held on them."""
+        if party is None or not party.is_customer:
+            return {"by_executor": []}
+        session = self.datamodel.session
+        contracts = session.scalars(select(Contract).where(Contract.customer_id == party.id).order_by(Contract.number)).all()
+        held = deposits.held_by_contract(session, [c.id for c in contracts])
+        by_executor = {}
+        for contract in contracts:
+            by_executor.setdefault(contract.executor, []).append(contract)
+        return {"customer": party, "by_executor": list(by_executor.items()), "held": held,
+                "may_reconcile": self.appbuilder.sm.has_access(P.CAN_READ, P.RESOURCE_ACT)}
 
 
 def register(appbuilder):

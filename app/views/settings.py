@@ -17,7 +17,7 @@ from app import permissions as P
 from app.domain import card_payments, validation
 from app.domain.enums import NotifyEvent, OutboxStatus, TariffPeriod
 from app.extensions import db
-from app.models import Account, KeyRate, OutboxMessage, Setting
+from app.models import Account, CpiIndex, KeyRate, OutboxMessage, Setting
 from app.notify import events, outbox, sender, settings
 from app.notify.channels import DeliveryError
 from app.timeutil import today
@@ -242,9 +242,28 @@ class KeyRateView(ArendaModelView):
     formatters_columns = {"start_date": date_ru}
 
 
+class CpiIndexView(ArendaModelView):
+    """Настройки → Индекс потребительских цен: Rosstat's yearly CPI, entered by the Owner when it
+    is published; contracts indexed by CPI use the previous year's (app.domain.indexation)."""
+
+    datamodel = SQLAInterface(CpiIndex)
+    class_permission_name = P.RESOURCE_SETTINGS
+    list_title = _("Индекс потребительских цен (Росстат)")
+    show_title = add_title = edit_title = _("Индекс потребительских цен")
+    list_columns = ["year", "percent", "updated_at"]
+    add_columns = edit_columns = show_columns = ["year", "percent"]
+    base_order = ("year", "desc")
+    label_columns = {"year": _("Год"), "percent": _("Рост цен за год, %")}
+    description_columns = {
+        "percent": _("Декабрь к декабрю предыдущего года по данным Росстата: 7.5 — это рост на 7,5 %. "
+                     "Индексация по ИПЦ в году N берёт индекс года N−1"),
+    }
+
+
 def register(appbuilder):
     category = dict(category=P.MENU_SETTINGS, category_label=_("Настройки"), category_icon="fa-cog")
     appbuilder.add_view(KeyRateView, "KeyRate", label=_("Ключевая ставка"), icon="fa-percent", **category)
+    appbuilder.add_view(CpiIndexView, "CpiIndex", label=_("Индекс потребительских цен"), icon="fa-line-chart", **category)
     appbuilder.add_view(CardRulesView, P.RESOURCE_CARD_RULES, label=_("Правила для платежей с карт"), icon="fa-credit-card",
                         **category)
     appbuilder.add_view(SettingView, P.RESOURCE_SETTINGS, label=_("Настройки портала"), icon="fa-cog", **category)

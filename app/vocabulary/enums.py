@@ -137,6 +137,21 @@ class PenaltyMode(Labelled):
     KEY_RATE = "key_rate", N_("Ключевая ставка (ст. 395 ГК РФ)")
 
 
+class IndexationMode(Labelled):
+    """How a contract's rent is indexed once a year (SPEC §1.9, ст. 614 ГК РФ)."""
+
+    NONE = "none", N_("Без индексации")
+    FIXED = "fixed", N_("Фиксированный процент в год")
+    CPI = "cpi", N_("Индекс потребительских цен (Росстат)")
+
+
+class DepositOperationKind(Labelled):
+    """What is done with a held security deposit."""
+
+    OFFSET = "offset", N_("Зачёт в счёт долга")
+    REFUND = "refund", N_("Возврат")
+
+
 # What a document of each kind bills, as its default line (and the 1C export's service item) says.
 DOCUMENT_SUBJECTS = {
     DocumentKind.RENT.value: "Арендная плата",
@@ -193,6 +208,8 @@ class NotifyEvent(Labelled):
     STAFF_DELETED = "staff_deleted", N_("Сотрудник удалён")
     TARIFF_CHANGED = "tariff_changed", N_("Тариф изменён")
     TARIFF_ENDS = "tariff_ends", N_("Заканчивается оплаченный период тарифа")
+    INDEXATION_DRAFTED = "indexation_drafted", N_("Подготовлена индексация аренды")
+    RECONCILIATION_SENT = "reconciliation_sent", N_("Акт сверки заказчику")
 
 
 class StatusSource(Labelled):
