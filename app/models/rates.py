@@ -6,9 +6,12 @@ from decimal import Decimal
 from sqlalchemy import CheckConstraint, Date
 from sqlalchemy.orm import Mapped, mapped_column
 
+from app.models.audit import audited
 from app.models.base import PERCENT, Model, Timestamps
+from app.vocabulary.enums import N_
 
 
+@audited(N_("Ключевая ставка"))
 class KeyRate(Timestamps, Model):
     """The key rate in force from `start_date` (until the next one), percent per year."""
 
