@@ -42,7 +42,9 @@ def _names(objects):
 
 
 def _columns(state, audit):
-    return [attr.key for attr in state.mapper.column_attrs if attr.key not in audit.ignored]
+    """The columns an entry may name: not the ignored ones, nor the key (the entry's object_id)."""
+    keys = {column.key for column in state.mapper.primary_key}
+    return [attr.key for attr in state.mapper.column_attrs if attr.key not in audit.ignored and attr.key not in keys]
 
 
 def _row_values(state, audit, secret, created):

@@ -1,7 +1,9 @@
 """Настройки → «Журнал изменений» (Owner only): the audit log (app.hooks.audit) with filters by
 who, when, object kind, door and action, and «Экспорт в Excel»; read-only, the log is history."""
+import functools
 from types import SimpleNamespace
 
+from flask import current_app
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _
@@ -16,7 +18,37 @@ from app.views.base import ArendaModelView
 from app.views.formatters import enum_choices, enum_label, moment, short
 from app.views.labels import LABELS
 
-def _shown(value):
+# Columns the shared labels (views/labels.py) do not name, as the log shows them.
+COLUMN_LABELS = {
+    "first_name": _("Имя"), "last_name": _("Фамилия"), "username": _("Логин"), "password": _("Пароль"),
+    "roles": _("Роли"), "active": _("Доступ открыт"), "url": _("Адрес (URL)"), "secret": _("Секрет подписи"),
+    "end_in_force": _("Действует до (с учётом соглашений)"),
+}
+
+
+def column_label(column):
+    """A column's label; a foreign key is its relation's («Заказчик, id»)."""
+    if column in COLUMN_LABELS or column in LABELS:
+        return str(COLUMN_LABELS.get(column) or LABELS[column])
+    stem = column.removesuffix("_id")
+    if stem != column and stem in LABELS:
+        return f"{LABELS[stem]}, id"
+    return column
+
+
+@functools.cache
+def _enums():
+    """{column: [enum classes]} as the admin's own lists label them (their formatters' `enum`)."""
+    found = {}
+    for view in current_app.appbuilder.baseviews:
+        for column, formatter in (getattr(view, "formatters_columns", None) or {}).items():
+            enum_cls = getattr(formatter, "enum", None)
+            if isinstance(enum_cls, type) and enum_cls not in found.setdefault(column, []):
+                found[column].append(enum_cls)
+    return found
+
+
+def _shown(column, value):
     if value is None or value == "" or value == []:
         return "—"
     if value == SECRET:
@@ -25,17 +57,26 @@ def _shown(value):
         return gettext("Да") if value else gettext("Нет")
     if isinstance(value, list):
         return ", ".join(map(str, value))
+    for enum_cls in _enums().get(column, ()):
+        if value in enum_cls.values():
+            return gettext(enum_cls.label_of(value))
     return short(str(value))
 
 
 def _lines(entry_changes):
-    """[(label, old shown, new shown)] of an entry's stored changes (JSON text)."""
+    """[(label, old shown or None, new shown)] of an entry's stored changes (JSON text): a row
+    created or deleted (every old, or every new, value empty) shows its values alone."""
+    changes = change_list(entry_changes)
+    created = all(old is None for _, old, _ in changes)
+    deleted = all(new is None for _, _, new in changes)
     lines = []
-    for column, old, new in change_list(entry_changes):
+    for column, old, new in changes:
         if column == BATCH_COUNT:
             lines.append((gettext("Записано строк"), None, str(new)))
+        elif created or deleted:
+            lines.append((column_label(column), None, _shown(column, new if created else old)))
         else:
-            lines.append((str(LABELS.get(column, column)), _shown(old), _shown(new)))
+            lines.append((column_label(column), _shown(column, old), _shown(column, new)))
     return lines
 
 
