@@ -1,6 +1,7 @@
 """The audit log: one test per door (admin form, REST, CLI, the nightly job, a bank statement
 import, amoCRM's webhook), old and new values, secrets never written, nothing left by a rollback,
 no query per row, and the Owner's read-only list with its filters and export."""
+import io
 import json
 from datetime import date, timedelta
 from decimal import Decimal
@@ -93,21 +94,43 @@ def test_nightly_job_writes_one_batch_entry_per_kind_with_counts(session):
     assert {(e.door, e.user_id) for e in batches} == {("job", None)}
 
 
-def test_bank_import_writes_a_batch_entry_of_operations_and_allocations(app, session, tmp_path):
+def two_payments_one_matching(session):
+    """A statement of two incoming payments, one of them paying an invoice in full."""
     executor, tenant = factories.executor(session), factories.customer(session)
     factories.invoice(session, factories.contract(session, executor=executor, customer=tenant), amount=Decimal("1000.00"))
     session.commit()
     ours = dict(name=executor.name, inn=executor.inn, kpp=executor.kpp, account=executor.bank_accounts[0].account, bik="044525225")
     theirs = dict(name=tenant.name, inn=tenant.inn, kpp=tenant.kpp, account="40702810400000004583", bik="044525593")
+    return statement([document(1, date(2026, 2, 3), "1000.00", theirs, ours, "Аренда"),
+                      document(2, date(2026, 2, 3), "5.00", theirs, ours, "Пени")])
+
+
+IMPORTED = {("batch", "payment", 2), ("batch", "allocation", 1)}
+
+
+def test_bank_import_from_the_cli_writes_a_batch_entry_of_operations_and_allocations(app, session, tmp_path):
     path = tmp_path / "kl_to_1c.txt"
-    path.write_bytes(statement([document(1, date(2026, 2, 3), "1000.00", theirs, ours, "Аренда"),
-                                document(2, date(2026, 2, 3), "5.00", theirs, ours, "Пени")]))
+    path.write_bytes(two_payments_one_matching(session))
 
     result = app.test_cli_runner().invoke(args=["money", "import", str(path)])
 
     assert result.exit_code == 0, result.output
     imported = entries(session, door="import")
-    assert {(e.action, e.kind, changes(e)["count"][1]) for e in imported} == {("batch", "payment", 2), ("batch", "allocation", 1)}
+    assert {(e.action, e.kind, changes(e)["count"][1]) for e in imported} == IMPORTED
+    assert {e.user_id for e in imported} == {None}
+
+
+def test_bank_import_uploaded_in_the_admin_is_the_import_door_with_the_user(session, login_as):
+    data = two_payments_one_matching(session)
+    client = login_as(ROLE_MANAGER)
+
+    response = client.post("/money/import/", data={"file": (io.BytesIO(data), "kl_to_1c.txt"), "format": "auto"},
+                           content_type="multipart/form-data")
+
+    assert response.status_code == 302
+    imported = entries(session, door="import")
+    assert {(e.action, e.kind, changes(e)["count"][1]) for e in imported} == IMPORTED
+    assert {e.user_name for e in imported} == {"manager"}
 
 
 def test_amocrm_webhook_logs_the_status_it_moved(client, session):
