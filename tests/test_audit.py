@@ -12,7 +12,7 @@ from sqlalchemy import event, select
 
 from app.domain.enums import ContractStatus
 from app.jobs.nightly import run_nightly
-from app.models import AuditEntry, Contract, Setting
+from app.models import AuditEntry, KeyRate, Setting
 from app.permissions import ROLE_MANAGER, ROLE_OWNER, ROLE_VIEWER
 from tests import factories
 from tests.statements import document, statement
@@ -234,3 +234,17 @@ def test_planned_one_off_documents_are_logged_unlike_the_schedules_plans(session
     session.commit()
     [entry] = entries(session, kind="invoice")
     assert entry.action == "create" and changes(entry)["amount"] == [None, "500.00"]
+
+
+def test_a_row_deleted_in_the_admin_keeps_its_values_in_the_log(session, login_as):
+    session.add(KeyRate(start_date=date(2026, 1, 1), rate=Decimal("16.5000")))
+    session.commit()
+    client = login_as(ROLE_OWNER)
+
+    response = client.post("/keyrateview/delete/2026-01-01")
+
+    assert response.status_code == 302
+    assert session.get(KeyRate, date(2026, 1, 1)) is None
+    [entry] = entries(session, kind="key_rate", action="delete")
+    assert (entry.door, entry.object_id, entry.user_name) == ("admin", "2026-01-01", "owner")
+    assert changes(entry) == {"rate": ["16.5000", None]}

@@ -7,7 +7,7 @@ from flask import current_app
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _
-from markupsafe import Markup, escape
+from markupsafe import Markup
 from wtforms import SelectField
 
 from app import permissions as P
