@@ -16,7 +16,7 @@ REQUEST_DOORS = (("/api/", AuditDoor.API), ("/hooks/", AuditDoor.WEBHOOK))  # pa
 
 
 def _user():
-    if not has_app_context():
+    if not has_app_context() or _DOOR.get() == AuditDoor.JOB.value:  # a job acts for nobody, whoever started it
         return None
     user = getattr(g, "user", None)
     return user if user is not None and getattr(user, "is_authenticated", True) else None
