@@ -39,6 +39,7 @@ def create_app(config=None):
     mail.init_app(app)
 
     from app import api, cli, models, notify, views, web, web_security  # noqa: F401  (models register the tables)
+    from app.hooks import audit
     from app.jobs.outbox import request_delivery
 
     web_security.init_app(app)
@@ -50,6 +51,7 @@ def create_app(config=None):
         views.register(appbuilder)
         api.register(appbuilder)
     cli.register(app)
+    audit.install(db.session)  # before notify's hooks: their commit forgets the bulk writes the log counts
     notify.init_app(app, request_delivery)
     return app
 

@@ -14,8 +14,9 @@ WRITTEN = "arenda.bulk_written"  # session.info: {what: [ids or keys]} written i
 
 def announce(session, what, ids):
     """Record that rows were written in bulk, past the ORM's flush, so that whoever watches the
-    session's commit (the outgoing webhooks, app.notify.webhooks) sees them: `what` names them
-    ("invoice", "act", "payment", "allocation"), `ids` identify them. Forgotten at the commit or
+    session's commit (the outgoing webhooks, app.notify.webhooks; the audit log's batch entries,
+    app.hooks.audit) sees them: `what` names them ("invoice", "act", "vat_invoice", "payment",
+    "allocation"), `ids` identify them. Forgotten at the commit or
     rollback by the watcher; a writer below app.notify tells it this way without importing it."""
     ids = list(ids)
     if ids:

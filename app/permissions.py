@@ -54,6 +54,7 @@ RESOURCE_AMOCRM = "Amocrm"  # Настройки → amoCRM: subdomain, webhook 
 RESOURCE_API_TOKENS = "ApiTokens"  # Настройки → API-токены: the integration user's long-lived tokens
 RESOURCE_WEBHOOKS = "Webhooks"  # Настройки → Вебхуки: outgoing webhook endpoints and their deliveries
 RESOURCE_ONBOARDING = "Onboarding"  # Настройки → «Загрузка из Excel»: creates parties, property and contracts
+RESOURCE_AUDIT = "AuditLog"  # Настройки → «Журнал изменений»: read-only, Owner only (FAB_ROLES grants it to no one else)
 
 PROPERTY = [RESOURCE_BUILDING, RESOURCE_SECTION, RESOURCE_FLOOR, RESOURCE_ROOM]
 PARTIES = [RESOURCE_COUNTERPARTY, RESOURCE_BANK_ACCOUNT, RESOURCE_CONTACT]
@@ -102,6 +103,7 @@ MENUS_FOR = {
     RESOURCE_API_TOKENS: MENU_SETTINGS,
     RESOURCE_WEBHOOKS: MENU_SETTINGS,
     RESOURCE_ONBOARDING: MENU_SETTINGS,
+    RESOURCE_AUDIT: MENU_SETTINGS,
 }
 
 

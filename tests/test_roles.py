@@ -57,6 +57,8 @@ for resource in (P.RESOURCE_AMOCRM, P.RESOURCE_API_TOKENS, P.RESOURCE_WEBHOOKS):
     EXPECTED[P.ROLE_OWNER][resource] = RW
 # «Загрузка из Excel» creates counterparties, property and contracts: whoever may write all three.
 EXPECTED[P.ROLE_OWNER][P.RESOURCE_ONBOARDING] = EXPECTED[P.ROLE_MANAGER][P.RESOURCE_ONBOARDING] = RW
+# The audit log is the Owner's to read (nobody writes it: it is history).
+EXPECTED[P.ROLE_OWNER][P.RESOURCE_AUDIT] = {R}
 STAFF_ROLES_ALLOWED = {P.ROLE_OWNER}
 
 

@@ -6,7 +6,9 @@ from flask.cli import AppGroup
 
 from app.cli.output import emit, fail
 from app.errors import ImportFailed
+from app.domain.enums import AuditDoor
 from app.extensions import db
+from app.hooks.actor import through
 from app.imports import loader
 from app.timeutil import today
 
@@ -22,12 +24,13 @@ def import_command(path, fmt):
         data = path.read_bytes()
     except OSError as error:
         fail(f"Не удалось прочитать файл {path}: {error.strerror}")
-    try:
-        batch = loader.import_file(db.session, data, fmt, today=today(), filename=path.name)
-    except ImportFailed as error:
-        db.session.rollback()
-        loader.record_failure(db.session, error, fmt, filename=path.name, data=data)
+    with through(AuditDoor.IMPORT):  # the commit included: the audit log's batch entry is the import's
+        try:
+            batch = loader.import_file(db.session, data, fmt, today=today(), filename=path.name)
+        except ImportFailed as error:
+            db.session.rollback()
+            loader.record_failure(db.session, error, fmt, filename=path.name, data=data)
+            db.session.commit()
+            fail(f"{path.name}: {error}")
         db.session.commit()
-        fail(f"{path.name}: {error}")
-    db.session.commit()
     emit(loader.summary(batch))

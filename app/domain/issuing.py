@@ -326,6 +326,7 @@ def _write(session, ready, today, result):
         result.vat_invoice_ids += session.scalars(insert(VatInvoice).returning(VatInvoice.id), vat_invoices).all()
     bulk.announce(session, INVOICE, result.invoice_ids)  # issued without a flush: the outgoing webhooks are told
     bulk.announce(session, ACT, result.act_ids)
+    bulk.announce(session, "vat_invoice", result.vat_invoice_ids)  # counted by the audit log's batch entry
 
 
 def issue_due(session, contract_ids, on):

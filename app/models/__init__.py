@@ -2,6 +2,7 @@
 from flask_appbuilder.security.sqla.models import Group, Role, User  # noqa: F401  (ab_* tables)
 
 from app.models.account import Account
+from app.models.audit import AuditEntry
 from app.models.base import Model
 from app.models.contract import (
     Agreement,
@@ -26,7 +27,7 @@ from app.models.rates import CpiIndex, KeyRate
 from app.models.settings import Setting
 
 __all__ = [
-    "Model", "Group", "Role", "User", "Account", "Agreement", "AgreementRoom", "Contract", "ContractRoom", "ContractService",
+    "Model", "AuditEntry", "Group", "Role", "User", "Account", "Agreement", "AgreementRoom", "Contract", "ContractRoom", "ContractService",
     "ContractStatusChange", "contract_contact", "Act", "ActLine", "DocumentCounter", "Invoice", "InvoiceLine",
     "VatInvoice", "ExportRun", "Inquiry", "LoginFailure", "Allocation", "ImportBatch", "Payment", "OutboxMessage", "BankAccount",
     "ContactPerson",

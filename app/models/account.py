@@ -6,10 +6,12 @@ from typing import Optional
 from sqlalchemy import Date, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.vocabulary.enums import TariffPeriod
+from app.vocabulary.enums import N_, TariffPeriod
+from app.models.audit import audited
 from app.models.base import Model, Timestamps, enum_check, enum_column, money_column, non_negative
 
 
+@audited(N_("Тариф"))
 class Account(Timestamps, Model):
     __tablename__ = "account"
     __table_args__ = (enum_check("billing_period", TariffPeriod), non_negative("price"))

@@ -22,7 +22,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.vocabulary.enums import BillingPeriod, ContractStatus, DepositOperationKind, IndexationMode, InvoicedPeriod, PenaltyMode, VatMode
+from app.vocabulary.enums import N_, BillingPeriod, ContractStatus, DepositOperationKind, IndexationMode, InvoicedPeriod, PenaltyMode, VatMode
+from app.models.audit import audited
 from app.models.base import AREA, MONEY, PERCENT, RATE, Model, Timestamps, enum_check, enum_column, non_negative
 from app.timeutil import utcnow
 from app.vocabulary.amounts import monthly_rent
@@ -45,6 +46,7 @@ contract_contact = Table(
 )
 
 
+@audited(N_("Договор"), secret={"link_key"})
 class Contract(Timestamps, Model):
     __tablename__ = "contract"
     __table_args__ = (
@@ -134,6 +136,7 @@ class Contract(Timestamps, Model):
         return monthly_rent(self)
 
 
+@audited(N_("Помещение договора"))
 class ContractRoom(Model):
     __tablename__ = "contract_room"
     __table_args__ = (
@@ -155,6 +158,7 @@ class ContractRoom(Model):
         return f"{self.room} — {self.area} м²"
 
 
+@audited(N_("Услуга договора"))
 class ContractService(Model):
     """An extra monthly line on the contract's invoices (utilities, parking ...)."""
 
@@ -172,6 +176,7 @@ class ContractService(Model):
         return self.name
 
 
+@audited(N_("Доп. соглашение"))
 class Agreement(Timestamps, Model):
     """A supplementary agreement: from `start_date` the rent, rooms or end date change, or the contract ends early."""
 
@@ -203,6 +208,7 @@ class Agreement(Timestamps, Model):
         return f"Доп. соглашение № {self.number} от {self.date:%d.%m.%Y}" if self.date else self.number
 
 
+@audited(N_("Помещение доп. соглашения"))
 class AgreementRoom(Model):
     """The contract's room set from the agreement's start date (replaces the previous set)."""
 
@@ -245,6 +251,7 @@ class ContractStatusChange(Model):
     changed_by = relationship("User")
 
 
+@audited(N_("Операция с депозитом"))
 class DepositOperation(Timestamps, Model):
     """One step with a held security deposit (app.domain.deposits): an offset against a named
     open invoice of the contract, or the refund to the tenant; its PDF is the document of it."""

@@ -7,7 +7,8 @@ from typing import Optional
 from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
-from app.vocabulary.enums import ActStatus, DocumentKind, InvoiceStatus, VatInvoiceStatus
+from app.vocabulary.enums import N_, ActStatus, DocumentKind, InvoiceStatus, VatInvoiceStatus
+from app.models.audit import audited
 from app.models.base import MONEY, Model, Timestamps, enum_check, enum_column, money_column, non_negative, partial_index
 from app.vocabulary.amounts import payment_state
 
@@ -51,6 +52,12 @@ class DocumentColumns(Timestamps):
         return f"{self.period_start:%d.%m.%Y}–{self.period_end:%d.%m.%Y}"
 
 
+def schedule_plan(document):
+    """A row the schedule planned (not a one-off written by hand): derived from the contract's terms,
+    whose own changes the audit log records, so it gets no entries of its own."""
+    return document.status == InvoiceStatus.PLANNED.value and not document.one_off  # acts share the value
+
+
 def _document_constraints(table, status_enum):
     return (
         UniqueConstraint("executor_id", "number", name=f"uq_{table}_executor_number"),
@@ -62,6 +69,7 @@ def _document_constraints(table, status_enum):
     )
 
 
+@audited(N_("Счёт"), skipped=schedule_plan)
 class Invoice(DocumentColumns, Model):
     __tablename__ = "invoice"
     __table_args__ = _document_constraints("invoice", InvoiceStatus) + (
@@ -88,6 +96,7 @@ class Invoice(DocumentColumns, Model):
         return payment_state(self.amount, self.paid_amount)
 
 
+@audited(N_("Акт"), skipped=schedule_plan)
 class Act(DocumentColumns, Model):
     __tablename__ = "act"
     __table_args__ = _document_constraints("act", ActStatus) + (
@@ -100,6 +109,7 @@ class Act(DocumentColumns, Model):
     vat_invoice = relationship("VatInvoice", back_populates="act", uselist=False)
 
 
+@audited(N_("Счёт-фактура"))
 class VatInvoice(Timestamps, Model):
     """Счёт-фактура: created with its act (when the executor has them on) and takes its number."""
 

@@ -9,14 +9,16 @@ from typing import Optional
 from sqlalchemy import BigInteger, Boolean, DateTime, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
+from app.models.audit import audited
 from app.models.base import Model, enum_check, enum_column
 from app.timeutil import utcnow
-from app.vocabulary.enums import AmocrmStatus, ContractStatus, WebhookEvent
+from app.vocabulary.enums import N_, AmocrmStatus, ContractStatus, WebhookEvent
 
 
 ANY_PIPELINE = 0
 
 
+@audited(N_("Этап amoCRM"))
 class AmocrmStage(Model):
     """An amoCRM pipeline stage and the contract status it moves a linked contract to. No pipeline:
     (ANY_PIPELINE, 0) the stage in any pipeline (142 won and 143 lost are the same in every pipeline)."""
@@ -41,6 +43,7 @@ def new_secret():
     return secrets.token_urlsafe(32)
 
 
+@audited(N_("Вебхук"), secret={"secret"})
 class WebhookEndpoint(Model):
     """A URL the Owner registered for one event: each occurrence is POSTed there as JSON signed
     with HMAC-SHA256 of `secret` (header X-Arenda-Signature)."""

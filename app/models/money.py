@@ -7,7 +7,8 @@ from typing import Optional
 from sqlalchemy import Boolean, CheckConstraint, Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.vocabulary.enums import Direction, PaymentSource
+from app.vocabulary.enums import N_, Direction, PaymentSource
+from app.models.audit import audited
 from app.models.base import MONEY, Model, Timestamps, enum_check, enum_column, money_column, non_negative, partial_index
 from app.timeutil import utcnow
 
@@ -35,6 +36,7 @@ class ImportBatch(Model):
         return f"{self.filename or self.format} ({self.created_at:%d.%m.%Y %H:%M})"
 
 
+@audited(N_("Операция"))
 class Payment(Timestamps, Model):
     """A money operation. `allocated_amount` is the sum of its allocations, kept by
     app.domain.allocation."""
@@ -85,6 +87,7 @@ class Payment(Timestamps, Model):
         return f"№ {self.number or '—'} от {self.date:%d.%m.%Y} на {self.amount} ₽"
 
 
+@audited(N_("Разнесение"))
 class Allocation(Model):
     """Part of a payment's amount applied to an invoice (разноска)."""
 

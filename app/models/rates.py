@@ -7,9 +7,12 @@ from decimal import Decimal
 from sqlalchemy import CheckConstraint, Date, Integer
 from sqlalchemy.orm import Mapped, mapped_column
 
+from app.models.audit import audited
 from app.models.base import PERCENT, Model, Timestamps
+from app.vocabulary.enums import N_
 
 
+@audited(N_("Ключевая ставка"))
 class KeyRate(Timestamps, Model):
     """The key rate in force from `start_date` (until the next one), percent per year."""
 
@@ -23,6 +26,7 @@ class KeyRate(Timestamps, Model):
         return f"{self.rate} % с {self.start_date:%d.%m.%Y}"
 
 
+@audited(N_("Индекс потребительских цен"))
 class CpiIndex(Timestamps, Model):
     """Rosstat's consumer price index of a year (December over December), as a percent rise:
     7.5 means prices rose 7.5 %. Contracts indexed by CPI in a year use the previous year's."""

@@ -2,14 +2,25 @@
 
 Keys are declared by the features that own them; values are text (JSON where structured).
 """
+import re
 from typing import Optional
 
 from sqlalchemy import String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
+from app.models.audit import audited
 from app.models.base import Model, Timestamps
+from app.vocabulary.enums import N_
+
+SECRET_WORDS = re.compile("password|token|secret", re.IGNORECASE)
 
 
+def holds_secret(setting):
+    """A setting whose value is a secret (the SMTP password, a feed's or a hook's token): never logged."""
+    return bool(SECRET_WORDS.search(setting.key or ""))
+
+
+@audited(N_("Настройка"), secret_row=holds_secret)
 class Setting(Timestamps, Model):
     __tablename__ = "setting"
 

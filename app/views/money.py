@@ -17,10 +17,10 @@ from wtforms.validators import InputRequired
 
 from app import permissions as P
 from app.domain import allocation, attention, matching
-from app.domain.enums import N_, Direction, PaymentSource, PaymentState
+from app.domain.enums import N_, AuditDoor, Direction, PaymentSource, PaymentState
 from app.errors import ImportFailed
 from app.extensions import db
-from app.hooks.actor import current_user_id
+from app.hooks.actor import current_user_id, through
 from app.hooks.history import KeepsHistory
 from app.hooks.paid_sums import KeepsPaidSums
 from app.imports import loader
@@ -142,6 +142,7 @@ class MoneyImportView(ArendaPage):
 
     @expose("/", methods=["GET", "POST"])
     @has_access
+    @through(AuditDoor.IMPORT)  # the commit included: the audit log's batch entry is the import's
     @transaction(refused=lambda self: redirect(url_for(".upload")))
     def upload(self):
         form = ImportForm()

@@ -14,10 +14,11 @@ from flask_wtf.csrf import generate_csrf
 
 from app import permissions as P
 from app.domain import onboarding
+from app.domain.enums import AuditDoor
 from app.errors import DomainError, ImportFailed
 from app.exports import xlsx
 from app.extensions import db
-from app.hooks.actor import current_user_id
+from app.hooks.actor import current_user_id, through
 from app.imports import onboarding as reader
 from app.timeutil import today
 from app.views.excel import send_workbook
@@ -108,6 +109,7 @@ class OnboardingView(ArendaPage):
 
     @expose("/create", methods=["POST"])
     @has_access
+    @through(AuditDoor.IMPORT)  # the commit included: the audit log names the rows created as the import's
     @transaction(refused=lambda self: redirect(url_for(".page")))
     def create(self):
         path = _stored(request.form.get("sha", ""))

@@ -245,3 +245,21 @@ class WebhookEvent(Labelled):
     PAYMENT_IMPORTED = "payment.imported", N_("Платёж загружен")
     PAYMENT_ALLOCATED = "payment.allocated", N_("Платёж разнесён")
     INQUIRY_RECEIVED = "inquiry.received", N_("Заявка с сайта")
+
+
+class AuditDoor(Labelled):
+    """Where a change came in (the audit log's `door`): app.hooks.actor.current_door tells."""
+
+    ADMIN = "admin", N_("Админка")
+    API = "api", N_("REST API")
+    CLI = "cli", N_("Командная строка")
+    JOB = "job", N_("Ночная задача")
+    IMPORT = "import", N_("Импорт файла")
+    WEBHOOK = "webhook", N_("Вебхук")
+
+
+class AuditAction(Labelled):
+    CREATE = "create", N_("Создание")
+    UPDATE = "update", N_("Изменение")
+    DELETE = "delete", N_("Удаление")
+    BATCH = "batch", N_("Пакетная запись")
