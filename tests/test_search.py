@@ -68,12 +68,17 @@ def test_a_user_finds_only_the_kinds_they_may_read(client, login_as, session):
     factories.customer(session, name="ООО «Ромашка»")
     session.commit()
     login_as(ROLE_TARIFF)
-    page = client.get("/search/?q=Ромашка")
-    assert page.status_code == 200
-    assert "search-counterparties" not in page.text and "Ничего не найдено" in page.text
+    assert client.get("/search/?q=Ромашка").status_code == 403
+    assert 'id="top-search"' not in client.get("/tariffview/list/").text
 
 
 def test_an_empty_query_shows_the_form(client, login_as, session):
     login_as(ROLE_MANAGER)
     page = client.get("/search/")
     assert page.status_code == 200 and "Введите хотя бы два символа" in page.text
+
+
+def test_only_the_kinds_asked_for_are_searched(session):
+    contract = factories.contract(session, number="Д-77", customer=factories.customer(session, name="ООО «Д-77»"))
+    assert [g.kind for g in search.search(session, "Д-77", kinds=("contracts",))] == ["contracts"]
+    assert _kinds(search.search(session, "Д-77"))["counterparties"] == [contract.customer]

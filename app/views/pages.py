@@ -1,6 +1,6 @@
 """Our own pages (not model lists) and the one transaction boundary of every custom POST:
 the CSRF token checked, the work committed when it succeeds, rolled back with its domain error
-flashed (translated) when a rule refuses it."""
+flashed (translated) when a rule refuses it; and a bulk action's counts."""
 from functools import wraps
 
 from flask import abort, current_app, flash, g, request
@@ -71,3 +71,11 @@ def transaction(refused, prefix=None):
         return run
 
     return decorate
+
+
+def flash_outcome(outcome, did):
+    """A bulk action's result (app.domain.batch.Outcome) as the user reads it: `did` (a msgid
+    with %(n)s) counts the rows done, then each refusal with its count."""
+    flash(gettext(did, n=len(outcome.done)), "success" if outcome.done else "warning")
+    for reason, count in outcome.refused.items():
+        flash(gettext("Не выполнено (%(n)s): %(reason)s", n=count, reason=gettext(reason)), "danger")

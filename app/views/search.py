@@ -1,6 +1,6 @@
 """«Поиск» in the top bar: the results page of app.domain.search, grouped by kind with their
 statuses, each kind only for those who may read its list."""
-from flask import request
+from flask import abort, current_app, request
 from flask_appbuilder import expose, has_access
 from flask_babel import lazy_gettext as _
 
@@ -32,6 +32,8 @@ class SearchView(ArendaPage):
     def results(self):
         text = request.args.get("q", "").strip()
         kinds = P.searchable_kinds(self.appbuilder.sm, search.KINDS)
+        if not kinds:  # as the start page's counts: nothing to find for who reads no list
+            abort(403)
         groups = search.search(db.session, text, kinds) if text else []
         return self.render_template(
             "arenda/search.html", q=text, groups=groups, titles=TITLES, limit=search.LIMIT, title=_("Поиск"),
@@ -42,3 +44,5 @@ class SearchView(ArendaPage):
 
 def register(appbuilder):
     appbuilder.add_view_no_menu(SearchView)
+    # The top bar shows the box only to whoever may find something (arenda/_search_box.html).
+    current_app.jinja_env.globals["may_search"] = lambda: bool(P.searchable_kinds(appbuilder.sm, search.KINDS))
