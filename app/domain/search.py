@@ -1,6 +1,7 @@
-"""The top bar's search: one text finding tenants (any counterparty) by name or INN, contracts by number, invoices
-and acts by number, money operations by number or amount — grouped by kind, each kind only
-when the caller may read it (the door passes the readable kinds)."""
+"""The top bar's search: one text finding tenants (any counterparty) by name or INN, contracts
+by number, invoices and acts by number (with or without the executor's prefix), money
+operations by their exact number or amount — grouped by kind, each kind only when the caller
+may read it (the door passes the readable kinds)."""
 import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -10,7 +11,7 @@ from sqlalchemy.orm import joinedload
 
 from app.models import Act, Contract, Counterparty, Invoice, Payment
 
-LIMIT = 10  # rows per kind; the group links to its list for the rest
+LIMIT = 10  # rows per kind; the page says when there are more
 KINDS = ("counterparties", "contracts", "invoices", "acts", "payments")
 MODELS = {"counterparties": Counterparty, "contracts": Contract, "invoices": Invoice, "acts": Act, "payments": Payment}
 _AMOUNT = re.compile(r"^\d{1,3}(?:[ \u00a0]\d{3})+(?:[.,]\d{1,2})?$|^\d+(?:[.,]\d{1,2})?$")
@@ -35,7 +36,7 @@ def amount_in(text):
 
 
 def _number_matches(column, term):
-    """A document or contract number: the whole number, or its end (1Г-17 for «17» after the
+    """A contract's number: the whole number, or its end (1Г-17 for «17» after the
     dash, for «Г-17» anywhere at the end); digits alone never match the end of a longer number."""
     escaped = _escaped(term)
     tail = f"%-{escaped}" if term.isdigit() else f"%{escaped}"
@@ -46,19 +47,34 @@ def _escaped(term):
     return term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def _criteria(kind, term):
+def _document_numbers(session, model, term):
+    """An invoice or act number as typed (any case), or its executor's prefix and the typed
+    number («17» finds А-17): exact numbers per executor, so the unique index answers."""
+    executors = session.execute(select(Counterparty.id, Counterparty.doc_prefix).where(Counterparty.is_executor)).all()
+    typed = {term, term.upper(), term.lower()}
+    numbers = typed | {f"{prefix}{number}" for _, prefix in executors if prefix for number in typed}
+    return model.executor_id.in_([id_ for id_, _ in executors]) & model.number.in_(sorted(numbers))
+
+
+def _criteria(session, kind, term):
+    """The condition finding `term` among rows of `kind`; None when it cannot be one of them
+    (a number has a digit)."""
+    if kind != "counterparties" and not any(c.isdigit() for c in term):
+        return None
     if kind == "counterparties":
         conditions = [Counterparty.name.icontains(term, autoescape=True)]
         if term.isdigit():
             conditions.append(Counterparty.inn.startswith(term, autoescape=True))
         return or_(*conditions)
+    if kind == "contracts":
+        return _number_matches(Contract.number, term)
     if kind == "payments":
-        conditions = [_number_matches(Payment.number, term)]
+        conditions = [Payment.number == term]  # a bank's number: digits, exactly as on the statement
         amount = amount_in(term)
         if amount is not None:
             conditions.append(Payment.amount == amount)
         return or_(*conditions)
-    return _number_matches(MODELS[kind].number, term)
+    return _document_numbers(session, MODELS[kind], term)
 
 
 _ORDER = {
@@ -83,8 +99,10 @@ def search(session, text, kinds=KINDS):
         return []
     groups = []
     for kind in (k for k in KINDS if k in kinds):
-        model = MODELS[kind]
-        query = select(model).where(_criteria(kind, term)).order_by(*_ORDER[kind]).limit(LIMIT + 1)
+        model, criteria = MODELS[kind], _criteria(session, kind, term)
+        if criteria is None:
+            continue
+        query = select(model).where(criteria).order_by(*_ORDER[kind]).limit(LIMIT + 1)
         rows = session.scalars(query.options(*_LOADED.get(kind, ()))).all()
         if rows:
             groups.append(Group(kind, rows[:LIMIT], len(rows) > LIMIT))

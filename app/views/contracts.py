@@ -6,6 +6,7 @@ from flask import abort, flash, redirect, send_file, url_for
 from flask_appbuilder import expose, has_access
 from flask_appbuilder.models.sqla.filters import FilterEqual
 from flask_appbuilder.models.sqla.interface import SQLAInterface
+from sqlalchemy.orm import joinedload, selectinload
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _
 from flask_wtf.csrf import generate_csrf
@@ -123,6 +124,8 @@ class ContractView(AttentionMixin, KeepsHistory, RecordsStatusChange, Reschedule
     edit_title = _("Изменить договор")
     related_views = [ContractRoomView, ContractServiceView, AgreementView, ContractStatusChangeView]
     list_columns = ["number", "date", "customer.name", "executor.name", "status", "start_date", "end_date", "rent", "manager"]
+    list_loads = (joinedload(Contract.customer), joinedload(Contract.executor), joinedload(Contract.manager),
+                  selectinload(Contract.rooms))  # the monthly rent column reads the rooms
     label_columns = {"rent": _("Аренда в месяц")}
     search_columns = [
         "number", "date", "customer", "executor", "manager", "status", "start_date", "end_date",

@@ -8,6 +8,7 @@ from flask import abort, current_app, flash, redirect, request, send_file, url_f
 from flask_appbuilder import expose, has_access
 from flask_appbuilder.actions import action
 from flask_appbuilder.models.sqla.interface import SQLAInterface
+from sqlalchemy.orm import selectinload
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _
 from flask_wtf.csrf import generate_csrf
@@ -253,6 +254,7 @@ class InvoiceView(AttentionMixin, _DocumentView):
     edit_title = _("Изменить счёт")
     related_views = [InvoiceLineView, InvoiceAllocationView]
     list_columns = _DocumentView.list_columns + ["due_date", "paid_amount", "payment_state"]
+    list_loads = (selectinload(Invoice.contract), selectinload(Invoice.customer))
     search_columns = _DocumentView.search_columns + ["due_date"]
     add_columns = edit_columns = _DocumentView._columns + ["due_date", "amount", "vat_amount", "status", "comment"]
     show_columns = ["executor", "customer"] + add_columns + ["paid_amount", "payment_state"]
@@ -278,6 +280,7 @@ class VatInvoiceView(KeepsHistory, _Printable, ArendaModelView):
     add_title = _("Новый счёт-фактура")
     edit_title = _("Изменить счёт-фактуру")
     list_columns = ["number", "date", "customer.name", "executor.name", "act", "amount", "vat_amount", "status"]
+    list_loads = (selectinload(VatInvoice.customer), selectinload(VatInvoice.executor), selectinload(VatInvoice.act))
     search_columns = ["number", "date", "customer", "executor", "status"]
     add_columns = edit_columns = show_columns = ["act", "executor", "customer", "number", "date", "amount", "vat_amount", "status"]
     order_columns = ["number", "date", "amount"]
@@ -299,6 +302,7 @@ class ActView(AttentionMixin, _DocumentView):
     add_title = _("Новый акт")
     edit_title = _("Изменить акт")
     related_views = [ActLineView, VatInvoiceView]
+    list_loads = (selectinload(Act.contract), selectinload(Act.customer))
     add_columns = edit_columns = _DocumentView._columns + ["amount", "vat_amount", "status", "comment"]
     show_columns = ["executor", "customer"] + add_columns
     add_form_extra_fields = edit_form_extra_fields = {

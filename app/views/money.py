@@ -12,6 +12,7 @@ from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 from wtforms import FileField, SelectField
 from wtforms.validators import InputRequired
 
@@ -56,6 +57,7 @@ class _AllocationBase(KeepsPaidSums, ArendaModelView):
     add_title = _("Разнести оплату")
     edit_title = _("Изменить разноску")
     list_columns = ["payment", "invoice", "invoice.customer.name", "amount", "automatic", "created_at"]
+    list_loads = (selectinload(Allocation.payment), selectinload(Allocation.invoice).selectinload(Invoice.customer))
     label_columns = {"invoice.customer.name": _("Заказчик")}
     search_columns = ["payment", "invoice", "amount", "automatic"]
     add_columns = ["payment", "invoice", "amount"]
