@@ -113,20 +113,27 @@ def unique_validators(entity, view_name):
     return {field: [UniqueRule(rule, view_name)] for field, rule in uniqueness.RULES.get(entity, {}).items()}
 
 
-class _ListLoads:
-    """A datamodel whose list queries load `loads` with the rows (the relations a list's
-    columns read), so that a page costs a few statements whatever its rows."""
+class _ListExtras:
+    """A datamodel whose list rows get `loads` (the relations a list's columns read) in one
+    statement per relation, so that a page costs a few statements whatever its rows; and
+    `computed` columns (name → function of the row) the model has not."""
 
     loads = ()
+    computed = {}
 
-    def apply_all(self, query, *args, **kwargs):
-        return super().apply_all(query, *args, **kwargs).options(*self.loads)
+    def get_values(self, lst, list_columns):
+        if self.loads and lst:  # the rows are in the session: this fills their relations
+            self.session.scalars(select(self.obj).where(self.obj.id.in_([item.id for item in lst])).options(*self.loads)).all()
+        rows = list(super().get_values(lst, [c for c in list_columns if c not in self.computed]))
+        for item, row in zip(lst, rows):
+            row.update({name: compute(item) for name, compute in self.computed.items() if name in list_columns})
+        return rows
 
 
-def with_loads(datamodel, loads):
-    """The view's datamodel (SQLAInterface or a subclass) loading `loads` with its list rows."""
-    cls = type(f"Loading{type(datamodel).__name__}", (_ListLoads, type(datamodel)), {"loads": tuple(loads)})
-    return cls(datamodel.obj)
+def with_extras(datamodel, loads=(), computed=None):
+    """The view's datamodel (SQLAInterface or a subclass) with its list's loads and computed columns."""
+    extras = {"loads": tuple(loads), "computed": dict(computed or {})}
+    return type(f"Listing{type(datamodel).__name__}", (_ListExtras, type(datamodel)), extras)(datamodel.obj)
 
 
 class ArendaModelView(ChecksFields, ModelView):
@@ -140,10 +147,11 @@ class ArendaModelView(ChecksFields, ModelView):
     list_widget = ArendaListWidget
     show_widget = CardWidget
     list_loads = ()  # loader options for the list's rows: the relations its columns read (no N+1)
+    list_computed = {}  # list columns the model has not: name → function of the row (not exported)
 
     def __init__(self, **kwargs):
-        if self.list_loads:
-            self.datamodel = with_loads(self.datamodel, self.list_loads)
+        if self.list_loads or self.list_computed:
+            self.datamodel = with_extras(self.datamodel, self.list_loads, self.list_computed)
         # No file columns here: FAB's download route would only answer 500 to a made-up name.
         self.exclude_route_methods = set(self.exclude_route_methods) | {"download"}
         labels = dict(LABELS)

@@ -4,7 +4,7 @@ import io
 from dataclasses import dataclass
 from typing import Optional
 
-from flask import abort, current_app, flash, redirect, request, send_file, url_for
+from flask import abort, flash, redirect, request, send_file, url_for
 from flask_appbuilder import expose, has_access
 from flask_appbuilder.actions import action
 from flask_appbuilder.models.sqla.interface import SQLAInterface
@@ -30,7 +30,7 @@ from app.views.base import ArendaModelView, compressed_permissions
 from app.views.formatters import date_ru, enum_choices, enum_label, money
 from app.views.money import InvoiceAllocationView
 from app.notify import events
-from app.views.pages import check_csrf, done, flash_outcome, transaction
+from app.views.pages import check_csrf, done, flash_outcome, may, transaction
 from app.views.widgets import DocumentCardWidget
 
 _DATES = {name: date_ru for name in ("date", "period_start", "period_end", "planned_date", "due_date")}
@@ -68,14 +68,6 @@ class Button:
     style: str = "default"
     icon: str = "fa-file-pdf-o"
     confirm: Optional[str] = None
-
-
-def may(permission, resource):
-    """The current user's permission, asked once per request (a schedule shows many documents)."""
-    asked = request.environ.setdefault("arenda.permissions", {})
-    if (permission, resource) not in asked:
-        asked[(permission, resource)] = current_app.appbuilder.sm.has_access(permission, resource)
-    return asked[(permission, resource)]
 
 
 def buttons_for(document):

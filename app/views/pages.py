@@ -14,6 +14,14 @@ from app.errors import DomainError, ValidationFailed
 from app.extensions import db
 
 
+def may(permission, resource):
+    """The current user's permission, asked once per request (a schedule shows many documents)."""
+    asked = request.environ.setdefault("arenda.permissions", {})
+    if (permission, resource) not in asked:
+        asked[(permission, resource)] = current_app.appbuilder.sm.has_access(permission, resource)
+    return asked[(permission, resource)]
+
+
 class ArendaPage(BaseView):
     """A page of our own (not a model list): read/write permissions like every view."""
 

@@ -1,15 +1,21 @@
-"""Контрагенты: counterparties (executor and customer cards), bank accounts, contact persons."""
+"""Контрагенты: counterparties (executor and customer cards — a customer's with its money at a
+glance), bank accounts, contact persons."""
+from flask import abort
+from flask_appbuilder import expose, has_access
 from flask_appbuilder.fieldwidgets import BS3TextAreaFieldWidget
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_babel import lazy_gettext as _
 from wtforms import SelectField, TextAreaField
 
 from app import permissions as P
-from app.domain.enums import PartyKind
+from app.domain import balances
+from app.domain.enums import PartyKind, PaymentState
 from app.hooks.history import KeepsHistory
 from app.models import BankAccount, ContactPerson, Counterparty
+from app.timeutil import today
 from app.views.base import ArendaModelView
-from app.views.formatters import enum_choices, enum_label, percent, yes_no
+from app.views.formatters import date_ru, enum_choices, enum_label, money, percent, yes_no
+from app.views.pages import may
 
 
 class BankAccountView(KeepsHistory, ArendaModelView):
@@ -79,6 +85,32 @@ class CounterpartyView(KeepsHistory, ArendaModelView):
         "vat_invoices_enabled": yes_no,
         "default_vat_rate": percent,
     }
+
+    show_template = "arenda/counterparty_show.html"
+
+    @expose("/show/<pk>", methods=["GET"])
+    @has_access
+    def show(self, pk):
+        """The card; a customer's shows its balance, open invoices and recent money (for whoever
+        may read invoices and money)."""
+        widgets = self._show(pk)
+        party = self.datamodel.get(pk, self._base_filters)
+        if party is None:
+            abort(404)
+        money_view = None
+        if party.is_customer and may(P.CAN_READ, P.RESOURCE_INVOICE):
+            session = self.datamodel.session
+            money_view = dict(
+                debt=balances.debt(session, today(), customer_id=party.id),
+                unallocated=balances.unallocated(session, party) if may(P.CAN_READ, P.RESOURCE_PAYMENT) else None,
+                invoices=balances.open_invoices(session, party.id),
+                payments=balances.recent_payments(session, party) if may(P.CAN_READ, P.RESOURCE_PAYMENT) else [],
+            )
+        return self.render_template(
+            self.show_template, pk=pk, title=self.show_title, widgets=widgets, related_views=self._related_views,
+            party=party, card=money_view, money=money, date_ru=date_ru, payment_state=enum_label(PaymentState),
+            today=today(),
+        )
 
 
 def register(appbuilder):
