@@ -6,6 +6,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 from app.domain import allocation, schedule
+from app.models import Contract
 from app.permissions import ROLE_MANAGER, ROLE_VIEWER
 from tests import factories
 
@@ -86,3 +87,21 @@ def test_money_list_offers_allocate_on_rows_left_to_allocate_only(session, login
     page = login_as(ROLE_MANAGER).get("/paymentview/list/").text
     assert f'href="/money/allocate/{left.id}"' in page and f'href="/money/allocate/{allocated.id}"' not in page
     assert f'href="/money/allocate/{left.id}"' not in login_as(ROLE_VIEWER).get("/paymentview/list/").text
+
+
+def test_contract_form_preselects_no_party_and_refuses_a_blank_customer(session, login_as, today):
+    executor, customer = factories.executor(session), factories.customer(session)
+    session.commit()
+    client = login_as(ROLE_MANAGER)
+    form = client.get("/contractview/add").text
+    assert "__None</option>" not in form
+    for name, blank in (("executor", "— выберите —"), ("customer", "— выберите —"), ("manager", "— не указан —")):
+        select = re.search(rf'<select[^>]*name="{name}".*?</select>', form, re.S).group(0)
+        assert re.search(rf'<option selected value="__None">{blank}</option>', select), select[:300]
+    page = client.post("/contractview/add", data={
+        "number": "Д-1", "date": today.isoformat(), "executor": str(executor.id), "customer": "__None",
+        "status": "draft", "start_date": today.isoformat(), "vat_mode": "none", "vat_rate": "0", "billing_period": "calendar_month",
+        "invoiced_period": "next", "invoice_day": "25", "penalty_mode": "none",
+    }).text
+    assert "This field is required" in page or "Обязательное поле" in page
+    assert session.query(Contract).count() == 0

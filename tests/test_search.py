@@ -20,12 +20,13 @@ def test_finds_a_tenant_by_name_case_insensitively_and_by_inn(session):
 
 def test_finds_documents_by_their_number_or_its_tail_after_the_prefix(session):
     contract = factories.contract(session, number="Д-2026/17")
+    factories.contract(session, number="Д-2026/117")
     invoice = factories.invoice(session, contract, number="А-17")
     act = factories.act(session, contract, number="А-17")
     factories.invoice(session, contract, number="А-117")
     found = _kinds(search.search(session, "17"))
     assert found["invoices"] == [invoice] and found["acts"] == [act]
-    assert "contracts" not in found  # «17» is not the whole number nor the part after a dash
+    assert found["contracts"] == [contract]  # «17» after the slash, not the end of «117»
     assert _kinds(search.search(session, "2026/17"))["contracts"] == [contract]
     assert _kinds(search.search(session, "а-17"))["invoices"] == [invoice]
 

@@ -36,11 +36,11 @@ def amount_in(text):
 
 
 def _number_matches(column, term):
-    """A contract's number: the whole number, or its end (1Г-17 for «17» after the
-    dash, for «Г-17» anywhere at the end); digits alone never match the end of a longer number."""
+    """A contract's number: the whole number, or its end («АР-26/17» for «17» after the slash or
+    a dash, for «26/17» anywhere at the end); digits alone never match the end of a longer number."""
     escaped = _escaped(term)
-    tail = f"%-{escaped}" if term.isdigit() else f"%{escaped}"
-    return or_(column.ilike(escaped, escape="\\"), column.ilike(tail, escape="\\"))
+    tails = [f"%-{escaped}", f"%/{escaped}"] if term.isdigit() else [f"%{escaped}"]
+    return or_(*(column.ilike(pattern, escape="\\") for pattern in [escaped, *tails]))
 
 
 def _escaped(term):

@@ -5,11 +5,14 @@ import re
 
 from flask import abort, jsonify, request, url_for
 from flask_appbuilder import ModelView, expose, has_access
+from flask_appbuilder.fields import QuerySelectField
 from flask_babel import gettext
+from flask_babel import lazy_gettext as _
 from markupsafe import Markup, escape
 from sqlalchemy import String, cast, or_, select
 from wtforms import BooleanField, Field
-from wtforms.validators import ValidationError
+from wtforms.fields.core import UnboundField
+from wtforms.validators import DataRequired, ValidationError
 
 from app.domain import uniqueness, validation
 from app.extensions import db
@@ -136,6 +139,17 @@ def with_extras(datamodel, loads=(), computed=None):
     return type(f"Listing{type(datamodel).__name__}", (_ListExtras, type(datamodel)), extras)(datamodel.obj)
 
 
+def _blank_choice_first(form):
+    """Every relation select of a form starts with a blank choice labelled in Russian (FAB
+    shows «__None» for an optional relation, and preselects the first row of a required one
+    so that a contract could be saved for a customer nobody chose); a required one left blank
+    is refused next to the field."""
+    for unbound in vars(form).values():
+        if isinstance(unbound, UnboundField) and unbound.field_class is QuerySelectField:
+            required = any(isinstance(v, DataRequired) for v in unbound.kwargs.get("validators", ()))
+            unbound.kwargs.update(allow_blank=True, blank_text=_("— выберите —") if required else _("— не указан —"))
+
+
 class ArendaModelView(ChecksFields, ModelView):
     """Base for every admin list/card/form of the project."""
 
@@ -192,6 +206,8 @@ class ArendaModelView(ChecksFields, ModelView):
                 )
         self.search_form_extra_fields = extra
         super()._init_forms()
+        for form in (self.add_form, self.edit_form):
+            _blank_choice_first(form)
 
     @expose("/related/<column>")
     @has_access
