@@ -4,7 +4,7 @@ and a contract's next planned documents."""
 from dataclasses import dataclass
 from decimal import Decimal
 
-from sqlalchemy import case, func, or_, select
+from sqlalchemy import case, func, select, union
 
 from app.domain.enums import Direction
 from app.domain.billing import ACT, INVOICE, MODELS
@@ -59,13 +59,12 @@ def unallocated(session, customer):
 
 def recent_payments(session, customer):
     """The customer's latest incoming money: paid from its INN or allocated to its invoices."""
-    allocated = select(Allocation.payment_id).join(Invoice, Allocation.invoice_id == Invoice.id).where(
-        Invoice.customer_id == customer.id
-    )
-    found = [Payment.id.in_(allocated)]
+    found = [select(Allocation.payment_id).join(Invoice, Allocation.invoice_id == Invoice.id).where(Invoice.customer_id == customer.id)]
     if customer.inn:
-        found.append(Payment.payer_inn == customer.inn)
-    query = select(Payment).where(Payment.direction == Direction.INCOMING.value, or_(*found))
+        found.append(select(Payment.id).where(Payment.payer_inn == customer.inn))
+    # The ids first: a customer's operations are few, and so the database reads only them.
+    ids = session.scalars(union(*found)).all()
+    query = select(Payment).where(Payment.id.in_(ids), Payment.direction == Direction.INCOMING.value)
     return session.scalars(query.order_by(Payment.date.desc(), Payment.id.desc()).limit(RECENT_PAYMENTS)).all()
 
 
