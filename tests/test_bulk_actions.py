@@ -1,6 +1,7 @@
 """Bulk actions on the invoice and act lists: issue, sign, cancel, send to the customer again —
 the single actions' domain functions row by row, refusals counted with their reason, the
 rows refused left as they were."""
+import re
 from datetime import timedelta
 from decimal import Decimal
 
@@ -102,3 +103,19 @@ def test_the_list_offers_the_actions_with_russian_confirmations(session, login_a
     for text in ("Выставить выбранные", "Отметить подписанными", "Отменить выбранные", "Отправить заказчику",
                  "Отметить выбранные акты подписанными заказчиком?"):
         assert text in page
+
+
+def test_a_bulk_action_needs_the_lists_csrf_token(app, client, session, login_as, today, monkeypatch):
+    contract = _contract(session, today)
+    plan = _rows(session, Invoice, contract, "planned")[0]
+    login_as(ROLE_MANAGER)
+    monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", True)
+    assert client.post("/invoiceview/action_post", data={"action": "issue_selected", "rowid": [str(plan.id)]}).status_code == 400
+    session.expire_all()
+    assert session.get(Invoice, plan.id).status == "planned"
+    page = client.get("/invoiceview/list/").text
+    form = page.split('id="action_form"')[1].split("</form>")[0]
+    token = re.search(r'name="csrf_token" value="([^"]+)"', form).group(1)
+    done = client.post("/invoiceview/action_post", data={"action": "issue_selected", "rowid": [str(plan.id)], "csrf_token": token},
+                       follow_redirects=True)
+    assert "Выставлено документов: 1" in done.text
