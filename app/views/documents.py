@@ -8,10 +8,10 @@ from flask import abort, flash, redirect, request, send_file, url_for
 from flask_appbuilder import expose, has_access
 from flask_appbuilder.actions import action
 from flask_appbuilder.models.sqla.interface import SQLAInterface
-from sqlalchemy.orm import selectinload
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _
 from flask_wtf.csrf import generate_csrf
+from sqlalchemy.orm import selectinload
 from wtforms import SelectField
 
 from app import permissions as P
@@ -24,12 +24,12 @@ from app.extensions import db
 from app.hooks.history import KeepsHistory
 from app.hooks.rescheduling import SavesDocument
 from app.models import Act, ActLine, Invoice, InvoiceLine, VatInvoice
+from app.notify import events
 from app.timeutil import today
 from app.views.attention import AttentionMixin
 from app.views.base import ArendaModelView, compressed_permissions
 from app.views.formatters import date_ru, enum_choices, enum_label, money
 from app.views.money import InvoiceAllocationView
-from app.notify import events
 from app.views.pages import check_csrf, done, flash_outcome, may, transaction
 from app.views.widgets import DocumentCardWidget
 

@@ -48,12 +48,6 @@ def internal_transfer(value):
     return gettext("Перевод между своими счетами") if value else ""
 
 
-def allocatable(payment):
-    """Incoming money from outside with something left to allocate."""
-    return (payment.direction == Direction.INCOMING.value and not payment.internal_transfer
-            and payment.allocated_amount < payment.amount)
-
-
 def allocate_button(payment_id):
     """«Разнести» on a list row with money left to allocate (for whoever may allocate)."""
     if payment_id is None or not may(P.CAN_WRITE, P.RESOURCE_ALLOCATION):
@@ -105,7 +99,7 @@ class PaymentView(AttentionMixin, KeepsHistory, ArendaModelView):
     related_views = [AllocationView]
     list_columns = ["date", "number", "direction", "internal_transfer", "payer_name", "recipient_name", "amount",
                     "allocated_amount", "purpose", "allocate"]
-    list_computed = {"allocate": lambda item: item.id if allocatable(item) else None}
+    list_computed = {"allocate": lambda item: item.id if allocation.left_to_allocate(item) else None}
     search_columns = [
         "date", "number", "direction", "amount", "payer_name", "payer_inn", "recipient_name", "recipient_inn",
         "purpose", "source", "payer_is_bank", "internal_transfer", "batch",
