@@ -23,7 +23,7 @@ class DocumentColumns(Timestamps):
     kind: Mapped[str] = enum_column(DocumentKind, default=DocumentKind.RENT.value)
     number: Mapped[Optional[str]] = mapped_column(String(40))  # set when issued
     date: Mapped[Optional[dt.date]] = mapped_column(Date)  # issue date
-    period_start: Mapped[dt.date] = mapped_column(Date, nullable=False, index=True)  # the lists' order (newest first)
+    period_start: Mapped[dt.date] = mapped_column(Date, nullable=False)
     period_end: Mapped[dt.date] = mapped_column(Date, nullable=False)
     planned_date: Mapped[Optional[dt.date]] = mapped_column(Date)
     amount: Mapped[Decimal] = money_column()
