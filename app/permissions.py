@@ -160,3 +160,17 @@ KIND_RESOURCE = {
 def readable_kinds(security_manager, kinds):
     """The kinds of `kinds` whose list the current user may read (the start page, the REST API)."""
     return [kind for kind in kinds if security_manager.has_access(CAN_READ, KIND_RESOURCE[kind])]
+
+# Who finds a kind in the top bar's search (app.domain.search.KINDS): whoever may read its list.
+SEARCH_RESOURCE = {
+    "counterparties": RESOURCE_COUNTERPARTY,
+    "contracts": RESOURCE_CONTRACT,
+    "invoices": RESOURCE_INVOICE,
+    "acts": RESOURCE_ACT,
+    "payments": RESOURCE_PAYMENT,
+}
+
+
+def searchable_kinds(security_manager, kinds):
+    """The kinds of `kinds` the current user may find in the search (their list is readable)."""
+    return [kind for kind in kinds if security_manager.has_access(CAN_READ, SEARCH_RESOURCE[kind])]

@@ -1,4 +1,5 @@
-"""Security headers on every response and the per-request CSP nonce.
+"""Security headers on every response, the per-request CSP nonce, and the CSRF token for FAB's
+own forms.
 
 The policy is as strict as the admin allows: scripts only from our origin or inline with this
 request's nonce (FAB's templates print `csp_nonce()` on each of their inline scripts, ours do
@@ -9,6 +10,7 @@ be framed (frame-ancestors 'none' and X-Frame-Options: DENY).
 import secrets
 
 from flask import g
+from flask_wtf.csrf import generate_csrf
 
 POLICY = (
     "default-src 'self'; script-src 'self' 'nonce-{nonce}'; style-src 'self' 'unsafe-inline'; "
@@ -38,4 +40,7 @@ def _secure(response):
 
 def init_app(app):
     app.jinja_env.globals["csp_nonce"] = csp_nonce
+    # FAB's own POST forms (a list's bulk actions, delete) carry the session's CSRF token when
+    # the templates know `csrf_token`; our bulk actions check it (app.views.pages.check_csrf).
+    app.jinja_env.globals["csrf_token"] = generate_csrf
     app.after_request(_secure)

@@ -21,6 +21,13 @@ from app.vocabulary.amounts import payment_state  # noqa: F401  (callers name it
 ZERO = Decimal("0.00")
 
 
+def left_to_allocate(payment):
+    """Incoming money from outside with something not allocated yet: one row's answer to the
+    needs-attention rule «Не разнесено» (app.domain.attention, which asks it in SQL)."""
+    return (payment.direction == Direction.INCOMING.value and not payment.internal_transfer
+            and payment.allocated_amount < payment.amount)
+
+
 def _locked(session, model, pk):
     """The row, locked against concurrent allocation where the database can (PostgreSQL)."""
     return session.execute(select(model).where(model.id == pk).with_for_update()).scalar_one()

@@ -55,8 +55,8 @@ class Payment(Timestamps, Model):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     direction: Mapped[str] = enum_column(Direction, default=Direction.INCOMING.value)
     date: Mapped[dt.date] = mapped_column(Date, nullable=False, index=True)
-    number: Mapped[Optional[str]] = mapped_column(String(40))
-    amount: Mapped[Decimal] = mapped_column(MONEY, nullable=False)
+    number: Mapped[Optional[str]] = mapped_column(String(40), index=True)  # found by the search (app.domain.search)
+    amount: Mapped[Decimal] = mapped_column(MONEY, nullable=False, index=True)  # found by the search, too
     payer_name: Mapped[Optional[str]] = mapped_column(String(500))
     payer_inn: Mapped[Optional[str]] = mapped_column(String(12), index=True)
     payer_kpp: Mapped[Optional[str]] = mapped_column(String(9))

@@ -3,7 +3,7 @@
 Called from the nightly job (`nightly_step`: reminders, and the documents it issued), from
 hooks.py (staff and tariff changes, at once), and by the features that own the other two
 events: the scheduled 1C export calls `export_1c_made`, the public site's feedback form calls
-`site_inquiry`. Messages to a customer come from «Робот {executor}» with Reply-To the executor
+`site_inquiry`; the lists' «Отправить заказчику» calls `documents_resent`. Messages to a customer come from «Робот {executor}» with Reply-To the executor
 card's address, so that a reply reaches only the landlord. Only `nightly_step` commits.
 """
 import hashlib
@@ -14,7 +14,7 @@ from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from app.domain import reminders
+from app.domain import issuing, reminders
 from app.domain.contracts import last_day_before
 from app.domain.enums import N_, NotifyEvent
 from app.domain.words import format_amount
@@ -158,13 +158,42 @@ def documents_issued(session, day, issued):
         counts["summaries"] += put(session, NotifyEvent.DOCUMENTS_ISSUED, f"documents:{_digest(i.ref for i in items)}",
                                    recipients.staff(manager), day, content)
     for items in by_customer.values():
-        contract = items[0].contract
-        content = _to_customer(NotifyEvent.DOCUMENTS_SENT.value, contract.executor, documents=items,
-                               customer=contract.customer, day=day)
-        content.attachments = [attachments.document(item.kind, item.doc.id) for item in items]
-        counts["to_customers"] += put(session, NotifyEvent.DOCUMENTS_SENT, f"documents:{_digest(i.ref for i in items)}",
-                                      recipients.customer(contract.customer), day, content)
+        counts["to_customers"] += _send_to_customer(session, day, items, f"documents:{_digest(i.ref for i in items)}")
     return counts
+
+
+def _send_to_customer(session, day, items, ref):
+    """One email to a customer from one executor with the PDFs of `items`."""
+    contract = items[0].contract
+    content = _to_customer(NotifyEvent.DOCUMENTS_SENT.value, contract.executor, documents=items,
+                           customer=contract.customer, day=day)
+    content.attachments = [attachments.document(item.kind, item.doc.id) for item in items]
+    return put(session, NotifyEvent.DOCUMENTS_SENT, ref, recipients.customer(contract.customer), day, content)
+
+
+def resendable(document):
+    """Refuse to send a document that was never issued or is cancelled, or whose customer has
+    no address (the lists' «Отправить заказчику»)."""
+    if not document.number or issuing.is_planned(document) or issuing.is_cancelled(document):
+        raise DomainError(N_("Документ не выставлен или отменён"))
+    if not recipients.customer(document.customer):
+        raise DomainError(N_("У заказчика не указана почта"))
+
+
+def documents_resent(session, day, documents):
+    """Send invoices or acts again, chosen on a list: per customer and executor one email with
+    their PDFs, as the nightly autosend writes it (an act with its VAT invoice); each press is a
+    new message. Returns the number of messages queued."""
+    by_customer = defaultdict(list)
+    for doc in documents:
+        kind = "act" if isinstance(doc, Act) else "invoice"
+        by_customer[(doc.customer_id, doc.executor_id)].append(IssuedDocument(kind, doc, doc.contract))
+        if kind == "act" and doc.vat_invoice is not None:
+            by_customer[(doc.customer_id, doc.executor_id)].append(IssuedDocument("vat_invoice", doc.vat_invoice, doc.contract))
+    return sum(
+        _send_to_customer(session, day, items, _occurrence(f"resent:{_digest(i.ref for i in items)}"))
+        for items in by_customer.values()
+    )
 
 
 def nightly_step(session, day, summary):

@@ -5,11 +5,14 @@ import re
 
 from flask import abort, jsonify, request, url_for
 from flask_appbuilder import ModelView, expose, has_access
+from flask_appbuilder.fields import QuerySelectField
 from flask_babel import gettext
+from flask_babel import lazy_gettext as _
 from markupsafe import Markup, escape
 from sqlalchemy import String, cast, or_, select
 from wtforms import BooleanField, Field
-from wtforms.validators import ValidationError
+from wtforms.fields.core import UnboundField
+from wtforms.validators import DataRequired, ValidationError
 
 from app.domain import uniqueness, validation
 from app.extensions import db
@@ -113,6 +116,40 @@ def unique_validators(entity, view_name):
     return {field: [UniqueRule(rule, view_name)] for field, rule in uniqueness.RULES.get(entity, {}).items()}
 
 
+class _ListExtras:
+    """A datamodel whose list rows get `loads` (the relations a list's columns read) in one
+    statement per relation, so that a page costs a few statements whatever its rows; and
+    `computed` columns (name → function of the row) the model has not."""
+
+    loads = ()
+    computed = {}
+
+    def get_values(self, lst, list_columns):
+        if self.loads and lst:  # the rows are in the session: this fills their relations
+            self.session.scalars(select(self.obj).where(self.obj.id.in_([item.id for item in lst])).options(*self.loads)).all()
+        rows = list(super().get_values(lst, [c for c in list_columns if c not in self.computed]))
+        for item, row in zip(lst, rows):
+            row.update({name: compute(item) for name, compute in self.computed.items() if name in list_columns})
+        return rows
+
+
+def with_extras(datamodel, loads=(), computed=None):
+    """The view's datamodel (SQLAInterface or a subclass) with its list's loads and computed columns."""
+    extras = {"loads": tuple(loads), "computed": dict(computed or {})}
+    return type(f"Listing{type(datamodel).__name__}", (_ListExtras, type(datamodel)), extras)(datamodel.obj)
+
+
+def _blank_choice_first(form):
+    """Every relation select of a form starts with a blank choice labelled in Russian (FAB
+    shows «__None» for an optional relation, and preselects the first row of a required one
+    so that a contract could be saved for a customer nobody chose); a required one left blank
+    is refused next to the field."""
+    for unbound in vars(form).values():
+        if isinstance(unbound, UnboundField) and unbound.field_class is QuerySelectField:
+            required = any(isinstance(v, DataRequired) for v in unbound.kwargs.get("validators", ()))
+            unbound.kwargs.update(allow_blank=True, blank_text=_("— выберите —") if required else _("— не указан —"))
+
+
 class ArendaModelView(ChecksFields, ModelView):
     """Base for every admin list/card/form of the project."""
 
@@ -123,8 +160,12 @@ class ArendaModelView(ChecksFields, ModelView):
     page_size = 25
     list_widget = ArendaListWidget
     show_widget = CardWidget
+    list_loads = ()  # loader options for the list's rows: the relations its columns read (no N+1)
+    list_computed = {}  # list columns the model has not: name → function of the row (not exported)
 
     def __init__(self, **kwargs):
+        if self.list_loads or self.list_computed:
+            self.datamodel = with_extras(self.datamodel, self.list_loads, self.list_computed)
         # No file columns here: FAB's download route would only answer 500 to a made-up name.
         self.exclude_route_methods = set(self.exclude_route_methods) | {"download"}
         labels = dict(LABELS)
@@ -165,6 +206,8 @@ class ArendaModelView(ChecksFields, ModelView):
                 )
         self.search_form_extra_fields = extra
         super()._init_forms()
+        for form in (self.add_form, self.edit_form):
+            _blank_choice_first(form)
 
     @expose("/related/<column>")
     @has_access

@@ -6,6 +6,7 @@ from flask import abort, flash, redirect, request, send_file, url_for
 from flask_appbuilder import expose, has_access
 from flask_appbuilder.models.sqla.filters import FilterEqual
 from flask_appbuilder.models.sqla.interface import SQLAInterface
+from sqlalchemy.orm import selectinload
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _
 from flask_wtf.csrf import generate_csrf
@@ -13,9 +14,10 @@ from wtforms import IntegerField, SelectField
 from wtforms.validators import NumberRange, Optional
 
 from app import permissions as P
-from app.domain import deposits, indexation, penalties, schedule
+from app.domain import balances, deposits, indexation, penalties, schedule
 from app.domain.enums import (
-    N_, ActStatus, BillingPeriod, ContractStatus, DepositOperationKind, DocumentKind, IndexationMode, InvoicedPeriod, InvoiceStatus, PenaltyMode, StatusSource, VatMode,
+    N_, ActStatus, BillingPeriod, ContractStatus, DepositOperationKind, DocumentKind, IndexationMode, InvoicedPeriod,
+    InvoiceStatus, PaymentState, PenaltyMode, StatusSource, VatMode,
 )
 from app.errors import DomainError
 from app.exports import pdf
@@ -27,8 +29,8 @@ from app.models import Agreement, AgreementRoom, Contract, ContractRoom, Contrac
 from app.timeutil import today
 from app.views.attention import AttentionMixin
 from app.views.base import ArendaModelView, compressed_permissions
-from app.views.documents import buttons_for, may
-from app.views.pages import done, transaction
+from app.views.documents import buttons_for
+from app.views.pages import done, may, transaction
 from app.views.formatters import area, date_ru, enum_choices, enum_label, money, percent, yes_no
 
 
@@ -139,6 +141,8 @@ class ContractView(AttentionMixin, KeepsHistory, RecordsStatusChange, Reschedule
     edit_title = _("Изменить договор")
     related_views = [ContractRoomView, ContractServiceView, AgreementView, ContractStatusChangeView]
     list_columns = ["number", "date", "customer.name", "executor.name", "status", "start_date", "end_date", "rent", "manager"]
+    list_loads = (selectinload(Contract.customer), selectinload(Contract.executor), selectinload(Contract.manager),
+                  selectinload(Contract.rooms))  # the monthly rent column reads the rooms
     label_columns = {"rent": _("Аренда в месяц")}
     search_columns = [
         "number", "date", "customer", "executor", "manager", "status", "start_date", "end_date",
@@ -246,6 +250,8 @@ class ContractView(AttentionMixin, KeepsHistory, RecordsStatusChange, Reschedule
             invoice_status=enum_label(InvoiceStatus), act_status=enum_label(ActStatus), kind=enum_label(DocumentKind),
             penalty=self._penalty(contract), may_charge=may(P.CAN_WRITE, P.RESOURCE_INVOICE),
             **self._deposit(contract), **self._indexation(contract),
+            payment_state=enum_label(PaymentState), debt=balances.debt(self.datamodel.session, today(), contract_id=contract.id),
+            next_documents=balances.next_documents(self.datamodel.session, contract.id, today()),
         )
 
     def _indexation(self, contract):

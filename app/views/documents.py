@@ -4,28 +4,33 @@ import io
 from dataclasses import dataclass
 from typing import Optional
 
-from flask import abort, current_app, redirect, request, send_file, url_for
+from flask import abort, flash, redirect, request, send_file, url_for
 from flask_appbuilder import expose, has_access
+from flask_appbuilder.actions import action
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _
 from flask_wtf.csrf import generate_csrf
+from sqlalchemy.orm import selectinload
 from wtforms import SelectField
 
 from app import permissions as P
-from app.domain import documents, issuing, schedule
+from app.domain import batch, documents, issuing, schedule
 from app.domain.documents import take_parties_from_contract
-from app.domain.enums import ActStatus, DocumentKind, InvoiceStatus, PaymentState, VatInvoiceStatus
+from app.domain.enums import N_, ActStatus, DocumentKind, InvoiceStatus, PaymentState, VatInvoiceStatus
+from app.errors import DomainError
 from app.exports import pdf
+from app.extensions import db
 from app.hooks.history import KeepsHistory
 from app.hooks.rescheduling import SavesDocument
 from app.models import Act, ActLine, Invoice, InvoiceLine, VatInvoice
+from app.notify import events
 from app.timeutil import today
 from app.views.attention import AttentionMixin
 from app.views.base import ArendaModelView, compressed_permissions
 from app.views.formatters import date_ru, enum_choices, enum_label, money
 from app.views.money import InvoiceAllocationView
-from app.views.pages import done, transaction
+from app.views.pages import check_csrf, done, flash_outcome, may, transaction
 from app.views.widgets import DocumentCardWidget
 
 _DATES = {name: date_ru for name in ("date", "period_start", "period_end", "planned_date", "due_date")}
@@ -63,14 +68,6 @@ class Button:
     style: str = "default"
     icon: str = "fa-file-pdf-o"
     confirm: Optional[str] = None
-
-
-def may(permission, resource):
-    """The current user's permission, asked once per request (a schedule shows many documents)."""
-    asked = request.environ.setdefault("arenda.permissions", {})
-    if (permission, resource) not in asked:
-        asked[(permission, resource)] = current_app.appbuilder.sm.has_access(permission, resource)
-    return asked[(permission, resource)]
 
 
 def buttons_for(document):
@@ -126,8 +123,17 @@ class _Printable:
         return send_file(io.BytesIO(self.render_pdf(item)), mimetype="application/pdf", as_attachment=True, download_name=name)
 
 
+def _back_to_list():
+    """After a bulk action: the list as it was (its filters and page), else the plain list."""
+    came_from = request.referrer or ""
+    return redirect(came_from if came_from.startswith(request.host_url) else url_for(".list"))
+
+
 class _DocumentView(KeepsHistory, SavesDocument, _Printable, ArendaModelView):
-    method_permission_name = compressed_permissions(extra_read=("pdf",), extra_write=("issue", "cancel", "sign"))
+    method_permission_name = compressed_permissions(
+        extra_read=("pdf",),
+        extra_write=("issue", "cancel", "sign", "issue_selected", "cancel_selected", "sign_selected", "resend_selected"),
+    )
     _columns = ["contract", "kind", "number", "date", "period_start", "period_end", "planned_date"]
     search_columns = [
         "contract", "executor", "customer", "kind", "number", "date", "period_start", "period_end",
@@ -189,6 +195,44 @@ class _DocumentView(KeepsHistory, SavesDocument, _Printable, ArendaModelView):
 
         return self._change(pk, cancel)
 
+    # Bulk actions on the list: the single actions' domain functions, row by row (app.domain.batch).
+
+    def _bulk(self, items, change, did):
+        check_csrf()
+        outcome = batch.each(db.session, [item for item in items if item is not None], change)
+        db.session.commit()
+        flash_outcome(outcome, did)
+        return outcome
+
+    @action("issue_selected", _("Выставить выбранные"), _("Выставить выбранные плановые документы с сегодняшней датой?"),
+            "fa-paper-plane", single=False)
+    def issue_selected(self, items):
+        def issue(session, item):
+            if not issuing.is_planned(item):
+                raise DomainError(N_("Документ уже выставлен или отменён"))
+            issued = schedule.issue_now(session, item, today())
+            if not (issued.invoice_ids or issued.act_ids):  # the plan stays; the nightly job removes it
+                raise DomainError(N_("Дни этого периода уже покрыты выставленными документами"))
+
+        self._bulk(items, issue, N_("Выставлено документов: %(n)s"))
+        return _back_to_list()
+
+    @action("cancel_selected", _("Отменить выбранные"), _("Отменить выбранные документы? Отменённый документ остаётся в истории."),
+            "fa-ban", single=False)
+    def cancel_selected(self, items):
+        self._bulk(items, lambda session, item: documents.cancel(session, item, today()), N_("Отменено документов: %(n)s"))
+        return _back_to_list()
+
+    @action("resend_selected", _("Отправить заказчику"), _("Отправить выбранные документы заказчикам на почту ещё раз?"),
+            "fa-envelope", single=False)
+    def resend_selected(self, items):
+        outcome = self._bulk(items, lambda session, item: events.resendable(item), N_("Документов к отправке: %(n)s"))
+        if outcome.done:
+            sent = events.documents_resent(db.session, today(), outcome.done)
+            db.session.commit()
+            flash(gettext("Писем заказчикам поставлено в очередь: %(n)s", n=sent), "success")
+        return _back_to_list()
+
 
 class InvoiceView(AttentionMixin, _DocumentView):
     datamodel = SQLAInterface(Invoice)
@@ -202,6 +246,7 @@ class InvoiceView(AttentionMixin, _DocumentView):
     edit_title = _("Изменить счёт")
     related_views = [InvoiceLineView, InvoiceAllocationView]
     list_columns = _DocumentView.list_columns + ["due_date", "paid_amount", "payment_state"]
+    list_loads = (selectinload(Invoice.contract), selectinload(Invoice.customer))
     search_columns = _DocumentView.search_columns + ["due_date"]
     add_columns = edit_columns = _DocumentView._columns + ["due_date", "amount", "vat_amount", "status", "comment"]
     show_columns = ["executor", "customer"] + add_columns + ["paid_amount", "payment_state"]
@@ -227,6 +272,7 @@ class VatInvoiceView(KeepsHistory, _Printable, ArendaModelView):
     add_title = _("Новый счёт-фактура")
     edit_title = _("Изменить счёт-фактуру")
     list_columns = ["number", "date", "customer.name", "executor.name", "act", "amount", "vat_amount", "status"]
+    list_loads = (selectinload(VatInvoice.customer), selectinload(VatInvoice.executor), selectinload(VatInvoice.act))
     search_columns = ["number", "date", "customer", "executor", "status"]
     add_columns = edit_columns = show_columns = ["act", "executor", "customer", "number", "date", "amount", "vat_amount", "status"]
     order_columns = ["number", "date", "amount"]
@@ -248,6 +294,7 @@ class ActView(AttentionMixin, _DocumentView):
     add_title = _("Новый акт")
     edit_title = _("Изменить акт")
     related_views = [ActLineView, VatInvoiceView]
+    list_loads = (selectinload(Act.contract), selectinload(Act.customer))
     add_columns = edit_columns = _DocumentView._columns + ["amount", "vat_amount", "status", "comment"]
     show_columns = ["executor", "customer"] + add_columns
     add_form_extra_fields = edit_form_extra_fields = {
@@ -265,6 +312,12 @@ class ActView(AttentionMixin, _DocumentView):
             return gettext("Акт подписан")
 
         return self._change(pk, sign)
+
+    @action("sign_selected", _("Отметить подписанными"), _("Отметить выбранные акты подписанными заказчиком?"), "fa-check",
+            single=False)
+    def sign_selected(self, items):
+        self._bulk(items, documents.sign, N_("Подписано актов: %(n)s"))
+        return _back_to_list()
 
 
 def register(appbuilder):

@@ -18,7 +18,8 @@ XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.she
 
 
 def export_columns(view):
-    names = list(dict.fromkeys(list(view.list_columns or []) + list(view.export_extra_columns())))
+    names = [name for name in dict.fromkeys(list(view.list_columns or []) + list(view.export_extra_columns()))
+             if name not in view.list_computed]  # a computed column is a link or a button
     formatters = view.formatters_columns or {}
     columns = [tables.id_column()] if hasattr(view.datamodel.obj, "id") else []
     for name in names:

@@ -11,7 +11,9 @@ from flask_appbuilder.forms import DynamicForm
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _
+from markupsafe import Markup
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 from wtforms import FileField, SelectField
 from wtforms.validators import InputRequired
 
@@ -29,7 +31,7 @@ from app.timeutil import today
 from app.views.attention import AttentionMixin
 from app.views.base import ArendaModelView, compressed_permissions
 from app.views.formatters import date_ru, enum_choices, enum_label, money, yes_no
-from app.views.pages import ArendaPage, done, transaction
+from app.views.pages import ArendaPage, done, may, transaction
 
 FORMAT_CHOICES = [("auto", _("Определить автоматически")), (loader.CLIENT_BANK, _("Выписка 1С (1CClientBankExchange)")),
                   (loader.V8_XML, _("1С: «Выгрузка и загрузка данных XML»"))]
@@ -46,6 +48,14 @@ def internal_transfer(value):
     return gettext("Перевод между своими счетами") if value else ""
 
 
+def allocate_button(payment_id):
+    """«Разнести» on a list row with money left to allocate (for whoever may allocate)."""
+    if payment_id is None or not may(P.CAN_WRITE, P.RESOURCE_ALLOCATION):
+        return ""
+    return Markup('<a class="btn btn-xs btn-primary allocate-row" href="{}"><i class="fa fa-link"></i> {}</a>').format(
+        url_for("PaymentAllocateView.page", pk=payment_id), gettext("Разнести"))
+
+
 class _AllocationBase(KeepsPaidSums, ArendaModelView):
     # Registered views must not subclass each other: FAB finds related views by isinstance.
     datamodel = SQLAInterface(Allocation)
@@ -56,6 +66,7 @@ class _AllocationBase(KeepsPaidSums, ArendaModelView):
     add_title = _("Разнести оплату")
     edit_title = _("Изменить разноску")
     list_columns = ["payment", "invoice", "invoice.customer.name", "amount", "automatic", "created_at"]
+    list_loads = (selectinload(Allocation.payment), selectinload(Allocation.invoice).selectinload(Invoice.customer))
     label_columns = {"invoice.customer.name": _("Заказчик")}
     search_columns = ["payment", "invoice", "amount", "automatic"]
     add_columns = ["payment", "invoice", "amount"]
@@ -87,12 +98,13 @@ class PaymentView(AttentionMixin, KeepsHistory, ArendaModelView):
     edit_title = _("Изменить операцию")
     related_views = [AllocationView]
     list_columns = ["date", "number", "direction", "internal_transfer", "payer_name", "recipient_name", "amount",
-                    "allocated_amount", "purpose"]
+                    "allocated_amount", "purpose", "allocate"]
+    list_computed = {"allocate": lambda item: item.id if allocation.left_to_allocate(item) else None}
     search_columns = [
         "date", "number", "direction", "amount", "payer_name", "payer_inn", "recipient_name", "recipient_inn",
         "purpose", "source", "payer_is_bank", "internal_transfer", "batch",
     ]
-    label_columns = {"internal_transfer": _("Перевод")}
+    label_columns = {"internal_transfer": _("Перевод"), "allocate": _("Разноска")}
     order_columns = ["date", "number", "direction", "amount", "allocated_amount"]
     base_order = ("date", "desc")
     _payer = ["payer_name", "payer_inn", "payer_kpp", "payer_account", "payer_bik", "payer_bank"]
@@ -120,6 +132,7 @@ class PaymentView(AttentionMixin, KeepsHistory, ArendaModelView):
         "source": enum_label(PaymentSource),
         "payer_is_bank": yes_no,
         "internal_transfer": internal_transfer,
+        "allocate": allocate_button,
     }
     method_permission_name = compressed_permissions(extra_write=("allocate",))
 

@@ -1,6 +1,6 @@
 """Our own pages (not model lists) and the one transaction boundary of every custom POST:
 the CSRF token checked, the work committed when it succeeds, rolled back with its domain error
-flashed (translated) when a rule refuses it."""
+flashed (translated) when a rule refuses it; and a bulk action's counts."""
 from functools import wraps
 
 from flask import abort, current_app, flash, g, request
@@ -12,6 +12,14 @@ from wtforms.validators import ValidationError
 from app import permissions as P
 from app.errors import DomainError, ValidationFailed
 from app.extensions import db
+
+
+def may(permission, resource):
+    """The current user's permission, asked once per request (a schedule shows many documents)."""
+    asked = request.environ.setdefault("arenda.permissions", {})
+    if (permission, resource) not in asked:
+        asked[(permission, resource)] = current_app.appbuilder.sm.has_access(permission, resource)
+    return asked[(permission, resource)]
 
 
 class ArendaPage(BaseView):
@@ -71,3 +79,11 @@ def transaction(refused, prefix=None):
         return run
 
     return decorate
+
+
+def flash_outcome(outcome, did):
+    """A bulk action's result (app.domain.batch.Outcome) as the user reads it: `did` (a msgid
+    with %(n)s) counts the rows done, then each refusal with its count."""
+    flash(gettext(did, n=len(outcome.done)), "success" if outcome.done else "warning")
+    for reason, count in outcome.refused.items():
+        flash(gettext("Не выполнено (%(n)s): %(reason)s", n=count, reason=gettext(reason)), "danger")

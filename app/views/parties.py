@@ -1,5 +1,6 @@
-"""Контрагенты: counterparties (executor and customer cards; a customer's card links its
-reconciliation acts per executor and shows the deposits held), bank accounts, contact persons."""
+"""Контрагенты: counterparties (executor and customer cards — a customer's with its money at a
+glance, its reconciliation acts per executor and the deposits held), bank accounts, contact persons."""
+from flask import abort
 from flask_appbuilder import expose, has_access
 from flask_appbuilder.fieldwidgets import BS3TextAreaFieldWidget
 from flask_appbuilder.models.sqla.interface import SQLAInterface
@@ -8,12 +9,14 @@ from sqlalchemy import select
 from wtforms import SelectField, TextAreaField
 
 from app import permissions as P
-from app.domain import deposits
-from app.domain.enums import PartyKind
+from app.domain import balances, deposits
+from app.domain.enums import PartyKind, PaymentState
 from app.hooks.history import KeepsHistory
 from app.models import BankAccount, ContactPerson, Contract, Counterparty
+from app.timeutil import today
 from app.views.base import ArendaModelView
-from app.views.formatters import enum_choices, enum_label, money, percent, yes_no
+from app.views.formatters import date_ru, enum_choices, enum_label, money, percent, yes_no
+from app.views.pages import may
 
 
 class BankAccountView(KeepsHistory, ArendaModelView):
@@ -83,15 +86,6 @@ class CounterpartyView(KeepsHistory, ArendaModelView):
         "vat_invoices_enabled": yes_no,
         "default_vat_rate": percent,
     }
-    show_template = "arenda/counterparty_show.html"
-
-    @expose("/show/<pk>", methods=["GET"])
-    @has_access
-    def show(self, pk):
-        widgets = self._show(pk)
-        party = self.datamodel.get(pk, self._base_filters)
-        return self.render_template(self.show_template, pk=pk, title=self.show_title, widgets=widgets,
-                                    related_views=self._related_views, money=money, **self._as_customer(party))
 
     def _as_customer(self, party):
         """The customer's contracts by executor (for «Акт сверки») and the deposits held on them."""
@@ -105,6 +99,32 @@ class CounterpartyView(KeepsHistory, ArendaModelView):
             by_executor.setdefault(contract.executor, []).append(contract)
         return {"customer": party, "by_executor": list(by_executor.items()), "held": held,
                 "may_reconcile": self.appbuilder.sm.has_access(P.CAN_READ, P.RESOURCE_ACT)}
+
+    show_template = "arenda/counterparty_show.html"
+
+    @expose("/show/<pk>", methods=["GET"])
+    @has_access
+    def show(self, pk):
+        """The card; a customer's shows its balance, open invoices and recent money (for whoever
+        may read invoices and money), its contracts per executor and the deposits held."""
+        widgets = self._show(pk)
+        party = self.datamodel.get(pk, self._base_filters)
+        if party is None:
+            abort(404)
+        money_view = None
+        if party.is_customer and may(P.CAN_READ, P.RESOURCE_INVOICE):
+            session = self.datamodel.session
+            money_view = dict(
+                debt=balances.debt(session, today(), customer_id=party.id),
+                unallocated=balances.unallocated(session, party) if may(P.CAN_READ, P.RESOURCE_PAYMENT) else None,
+                invoices=balances.open_invoices(session, party.id),
+                payments=balances.recent_payments(session, party) if may(P.CAN_READ, P.RESOURCE_PAYMENT) else [],
+            )
+        return self.render_template(
+            self.show_template, pk=pk, title=self.show_title, widgets=widgets, related_views=self._related_views,
+            party=party, card=money_view, money=money, date_ru=date_ru, payment_state=enum_label(PaymentState),
+            today=today(), **self._as_customer(party),
+        )
 
 
 def register(appbuilder):

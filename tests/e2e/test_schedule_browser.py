@@ -25,6 +25,7 @@ def test_manager_issues_from_the_schedule_and_downloads_the_pdf(page, session):
     page.goto(f"/contractview/show/{contract.id}")
     first = page.locator("#schedule tr[data-period]").first
     assert "Запланирован" in first.inner_text() and "54\xa0000,00" in first.inner_text()  # 45 000 + 20 % VAT
+    first.locator(".document-menu button", has_text="Действия").first.click()  # the changes sit in a menu
     first.locator("button", has_text="Выставить").click()
     page.wait_for_load_state("networkidle")
     assert "Документ выставлен" in page.locator(".alert").first.inner_text()
