@@ -224,11 +224,13 @@ class _Parties:
         return self.text(("customer", customer_id), lambda: self.customer(None, customer_id))
 
     def contract_text(self, contract_id, tag="Договор"):
-        """КлючевыеСвойстваДоговор (its invoice, act and VAT invoice all carry it)."""
-        key = ("contract", contract_id, tag)
-        found = self.texts.get(key)
+        """КлючевыеСвойстваДоговор: kept for its invoice, act and VAT invoice, which all carry it
+        (the contract's own object, written once, needs no copy kept: memory)."""
+        if tag != "Договор":
+            return self._contract_text(contract_id, tag)
+        found = self.texts.get(contract_id)
         if found is None:
-            found = self.texts[key] = self._contract_text(contract_id, tag)
+            found = self.texts[contract_id] = self._contract_text(contract_id, tag)
         return found
 
     def _contract_text(self, contract_id, tag):
