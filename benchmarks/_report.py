@@ -58,7 +58,7 @@ def figure(name, value, unit, target, bare=None, bare_name=None, memory=None, me
     """Print one figure and return whether it meets its target (and memory its own). `memory`:
     what `measured` returned (peak above the baseline, the baseline, CPU seconds)."""
     ok = value >= target if higher_is_better else value <= target
-    parts = [f"{name}: {value:.2f} {unit} (target {'≥' if higher_is_better else '≤'} {target:.3g} {unit}: {'ok' if ok else 'OVER TARGET'})"]
+    parts = [f"{name}: {value:.2f} {unit} (target {'≥' if higher_is_better else '≤'} {target:.4g} {unit}: {'ok' if ok else 'OVER TARGET'})"]
     if bare is not None:
         parts.append(f"{value / bare:.2f}× {bare_name} ({bare:.3g} {unit})")
     if memory is not None:
