@@ -28,9 +28,9 @@ from xml.sax.saxutils import escape
 from lxml import etree
 from sqlalchemy import Boolean, Date, Integer, Numeric, String, column, select, table, union
 
+from app import bulk
 from app.domain.enums import N_, ActStatus, DocumentKind, InvoiceStatus, PartyKind, VatInvoiceStatus, VatMode
 from app.domain.enums import document_subject as subject
-from app import bulk
 from app.domain.vat import rate_of
 from app.errors import DomainError
 
@@ -178,10 +178,6 @@ def _object(tag):
 def _xml(node):
     """A fragment's XML text, without the namespace declaration the document around it gives."""
     return etree.tostring(node, encoding="unicode").replace(_XMLNS, "", 1)
-
-
-def _moment(day):
-    return datetime(day.year, day.month, day.day)
 
 
 def _cut(text, limit):
