@@ -5,8 +5,7 @@
 2. The onboarding import of a workbook with 5,000 contracts (5,000 tenants, 5,000 rooms):
    check + create with the schedules (target ≤ 60 s).
 
-The database `arenda_bench_excel` (on ARENDA_BENCH_DATABASE_URL's server) is generated once by
-`demo generate` and kept between runs.
+The data (`demo generate`) is a template made once; each run works on a copy of it.
 
     python -m benchmarks excel
 """
@@ -20,17 +19,17 @@ from datetime import datetime
 
 from sqlalchemy import func, select
 
-from benchmarks._database import OWNER, PASSWORD, app_with_contracts
+from benchmarks._database import OWNER, PASSWORD, app_for, copy_of, generated, template
+from benchmarks._report import machine
 
-DATABASE = "arenda_bench_excel"
 ROWS, CONTRACTS = 200_000, 20_000
 EXPORT_LIMIT_S, EXPORT_LIMIT_MB, IMPORT_LIMIT_S, IMPORTED = 20.0, 200, 60.0, 5_000
 
 
-def _export_child():
+def _export_child(url):
     from app.models import Invoice
 
-    app = app_with_contracts(DATABASE, CONTRACTS)
+    app = app_for(url)
     with app.app_context():
         from app.extensions import db
 
@@ -73,14 +72,13 @@ def _workbook(count):
                           sheet(onboarding.CONTRACTS, contracts)])
 
 
-def _import():
+def _import(url):
     from app.domain import onboarding
     from app.extensions import db
     from app.imports import onboarding as reader
-    from app.models import Contract
     from app.timeutil import today
 
-    app = app_with_contracts(DATABASE, CONTRACTS)
+    app = app_for(url)
     data = _workbook(IMPORTED)
     with app.app_context():
         session = db.session
@@ -92,31 +90,28 @@ def _import():
         session.commit()
         seconds = time.perf_counter() - started
         print(f"onboarding import: {counts}, check {checked:.1f} s, total {seconds:.1f} s (limit {IMPORT_LIMIT_S:.0f} s)")
-        # Leave the benchmark database as it was: the imported contracts and parties go.
-        imported = [c for c, _ in plan.contracts]
-        for contract in imported:
-            session.delete(contract)
-        session.flush()
-        for party in plan.parties:
-            session.delete(party)
-        for room in plan.rooms:
-            session.delete(room.floor.building)
-        session.commit()
-        assert session.scalar(select(func.count()).select_from(Contract)) >= CONTRACTS
 
 
 def main():
     if "--export-child" in sys.argv:
-        return _export_child()
-    app_with_contracts(DATABASE, CONTRACTS)  # generated once, outside the timed child
-    out = subprocess.run([sys.executable, "-m", "benchmarks.excel", "--export-child"], capture_output=True, text=True)
+        return _export_child(sys.argv[sys.argv.index("--export-child") + 1])
+    from app.timeutil import today
+
+    data = template(f"mixed_{CONTRACTS}_{today():%Y%m%d}", generated(CONTRACTS, today()))
+    print(machine())
+    with copy_of(data) as url:
+        _run(url)
+
+
+def _run(url):
+    out = subprocess.run([sys.executable, "-m", "benchmarks.excel", "--export-child", url], capture_output=True, text=True)
     if out.returncode != 0:
         print(out.stderr[-3000:])
         raise SystemExit(1)
     figures = json.loads(out.stdout.strip().splitlines()[-1])
     print(f"list export: {figures['rows']} invoices in {figures['seconds']} s (limit {EXPORT_LIMIT_S:.0f} s), "
           f"peak {figures['peak_mb']} MB (limit {EXPORT_LIMIT_MB} MB), {figures['bytes'] / 1e6:.1f} MB file")
-    _import()
+    _import(url)
 
 
 if __name__ == "__main__":

@@ -4,12 +4,14 @@
 the Flask test client (median of warm runs) and the SQL statements one request runs.
 Target: every page ≤ 300 ms; a page's statement count must not grow with its rows (no N+1).
 A plain count(*) of the invoices is printed first: on a busy machine every figure grows with it."""
+import os
+
 from sqlalchemy import event, func, select
 
-from benchmarks._database import OWNER, PASSWORD, app_with_contracts, median_ms
+from benchmarks._database import OWNER, PASSWORD, app_for, copy_of, generated, median_ms, template
+from benchmarks._report import machine
 
-DATABASE = "arenda_bench_pages"
-CONTRACTS = 20000
+CONTRACTS = int(os.environ.get("ARENDA_BENCH_CONTRACTS", "20000"))
 TARGET_MS = 300
 RUNS = 7
 
@@ -47,9 +49,18 @@ def _pages(session, views):
 
 
 def main():
+    from app.timeutil import today
+
+    # the same generated data as the excel benchmark's (one template, a copy per run)
+    data = template(f"mixed_{CONTRACTS}_{today():%Y%m%d}", generated(CONTRACTS, today()))
+    print(machine())
+    with copy_of(data) as url:
+        run(app_for(url))
+
+
+def run(app):
     from app.extensions import db
 
-    app = app_with_contracts(DATABASE, CONTRACTS)
     with app.app_context():
         views = {type(v).__name__: v for v in app.appbuilder.baseviews}
         with app.test_request_context():

@@ -16,6 +16,7 @@ The XML is written incrementally (lxml's `xmlfile`), documents read in batches o
 so a month of tens of thousands of documents needs little memory. No Flask here.
 """
 import io
+import re
 import uuid
 from hashlib import sha1
 from collections import Counter, defaultdict
@@ -27,6 +28,7 @@ from xml.sax.saxutils import escape
 from lxml import etree
 from sqlalchemy import Boolean, Date, Integer, Numeric, String, column, select, table, union
 
+from app import bulk
 from app.domain.enums import N_, ActStatus, DocumentKind, InvoiceStatus, PartyKind, VatInvoiceStatus, VatMode
 from app.domain.enums import document_subject as subject
 from app.domain.vat import rate_of
@@ -178,10 +180,6 @@ def _xml(node):
     return etree.tostring(node, encoding="unicode").replace(_XMLNS, "", 1)
 
 
-def _moment(day):
-    return datetime(day.year, day.month, day.day)
-
-
 def _cut(text, limit):
     text = (text or "").strip()
     return text[:limit]
@@ -222,11 +220,13 @@ class _Parties:
         return self.text(("customer", customer_id), lambda: self.customer(None, customer_id))
 
     def contract_text(self, contract_id, tag="Договор"):
-        """КлючевыеСвойстваДоговор (its invoice, act and VAT invoice all carry it)."""
-        key = ("contract", contract_id, tag)
-        found = self.texts.get(key)
+        """КлючевыеСвойстваДоговор: kept for its invoice, act and VAT invoice, which all carry it
+        (the contract's own object, written once, needs no copy kept: memory)."""
+        if tag != "Договор":
+            return self._contract_text(contract_id, tag)
+        found = self.texts.get(contract_id)
         if found is None:
-            found = self.texts[key] = self._contract_text(contract_id, tag)
+            found = self.texts[contract_id] = self._contract_text(contract_id, tag)
         return found
 
     def _contract_text(self, contract_id, tag):
@@ -375,18 +375,14 @@ def _batches(result):
     yield from result.partitions()
 
 
-def _lines(session, model, line_model, owner, executor_id, start, end, ids):
-    """{document id: [(name, amount, vat)]} of a batch of documents (ids ascending): one range
-    query joined to the export's own filter, not a list of a thousand ids."""
-    lines, c, m = defaultdict(list), line_model.c, model.c
-    if not ids:
-        return lines
-    query = (select(c[owner], c.name, c.amount, c.vat_amount).join(model, m.id == c[owner])
-             .where(m.executor_id == executor_id, m.date.between(start, end), c[owner].between(min(ids), max(ids)))
-             .order_by(c[owner], c.position, c.id))
-    wanted = set(ids)
-    for owner_id, name, amount, vat in session.execute(query):
-        if owner_id in wanted:
+def _lines(session, line_model, owner, ids):
+    """{document id: [(name, amount, vat)]} of a batch of documents: the lines of exactly these
+    ids (one array on PostgreSQL; a month's documents are spread over the whole id range, so a
+    range of ids would read many times the lines wanted)."""
+    lines, c = defaultdict(list), line_model.c
+    for clause in bulk.where_in(session, c[owner], ids):
+        query = select(c[owner], c.name, c.amount, c.vat_amount).where(clause).order_by(c[owner], c.position, c.id)
+        for owner_id, name, amount, vat in session.execute(query):
             lines[owner_id].append((name, amount, vat))
     return lines
 
@@ -474,9 +470,23 @@ def _item_object(name):
     return node
 
 
+# What XML 1.0 cannot carry: lxml refuses it in element text (ValueError), so do we.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
 def _t(tag, value):
-    """<tag>value</tag>, the value escaped (text) or formatted (bool, Decimal, date)."""
-    return f"<{tag}>{escape(value) if isinstance(value, str) else _text(value)}</{tag}>"
+    """<tag>value</tag>, the value escaped (text) or formatted (bool, Decimal, date), exactly as lxml
+    serializes the element (documents are written as this text): an empty one as <tag/>, a
+    carriage return as the parser's newline."""
+    if not isinstance(value, str):
+        return f"<{tag}>{_text(value)}</{tag}>"
+    if not value:
+        return f"<{tag}/>"
+    if _NOT_XML.search(value):
+        etree.Element("text").text = value  # raises lxml's own ValueError
+    if "\r" in value:
+        value = value.replace("\r\n", "\n").replace("\r", "\n")
+    return f"<{tag}>{escape(value)}</{tag}>"
 
 
 def _key(parties, kind, row_id, number, day, tag="КлючевыеСвойства", number_first=False):
@@ -487,9 +497,8 @@ def _key(parties, kind, row_id, number, day, tag="КлючевыеСвойств
 
 
 def _deletion(kind, tag, row_id):
-    node = _object("УдалениеОбъекта")
-    _el(_el(_el(node, "СсылкаНаОбъект"), "СсылкаНаОбъект"), tag, reference(kind, row_id))  # ЛюбаяСсылка
-    return node
+    return _document("УдалениеОбъекта", [f"<СсылкаНаОбъект><СсылкаНаОбъект>{_t(tag, reference(kind, row_id))}"  # ЛюбаяСсылка
+                                         "</СсылкаНаОбъект></СсылкаНаОбъект>"])
 
 
 def _services(parties, lines, contract_id, kind, mode, contract_rate):
@@ -506,8 +515,32 @@ def _services(parties, lines, contract_id, kind, mode, contract_rate):
 
 
 def _document(tag, parts):
-    """A document from its parts' XML text: one parse in C instead of an element per field."""
-    return etree.fromstring(f'<{tag} xmlns="{ED}">{"".join(parts)}</{tag}>')
+    """An object's XML text from its parts' text: the bytes lxml would write for it (its own
+    namespace declaration included), written as they are — no tree per document."""
+    return f'<{tag} xmlns="{ED}">{"".join(parts)}</{tag}>'
+
+
+class _Out:
+    """The message's body in order: elements through lxml's incremental writer, objects already
+    XML text straight to the file after it (flushed first), a batch at a time."""
+
+    def __init__(self, xf, out):
+        self.xf, self.out, self.pending = xf, out, []
+
+    def element(self, node):
+        self.drain()
+        self.xf.write(node)
+
+    def text(self, xml):
+        self.pending.append(xml)
+        if len(self.pending) >= BATCH:
+            self.drain()
+
+    def drain(self):
+        if self.pending:
+            self.xf.flush()
+            self.out.write("".join(self.pending).encode())
+            self.pending.clear()
 
 
 def _sale_document(tag, kind, row, lines, parties):
@@ -566,52 +599,49 @@ def write(session, executor, start, end, out, created=None):
                                           "xsi": "http://www.w3.org/2001/XMLSchema-instance"}):
             xf.write(_header(created))
             with xf.element(f"{{{ED}}}Body", nsmap={None: ED}):
-                _write(xf, parties, _organization_object(parties))
+                body = _Out(xf, out)
+                body.element(_organization_object(parties))
                 for account in parties.accounts.get(executor.id, []):
-                    _write(xf, parties, _account_object(parties, account))
+                    body.element(_account_object(parties, account))
                 for customer_id in customer_ids:
-                    _write(xf, parties, _customer_object(parties, customer_id))
+                    body.element(_customer_object(parties, customer_id))
                     for account in parties.accounts.get(customer_id, []):
-                        _write(xf, parties, _account_object(parties, account))
+                        body.element(_account_object(parties, account))
                 for contract_id in contract_ids:
-                    _write(xf, parties, _contract_object(parties, contract_id))
+                    body.text(_contract_object(parties, contract_id))
                 items = _items(session, executor.id, start, end, parties)
                 for name in items:
-                    _write(xf, parties, _item_object(name))
+                    body.element(_item_object(name))
                 summary.counts.update(customers=len(customer_ids), contracts=len(contract_ids), items=len(items))
-                _write_documents(session, xf, parties, summary, start, end)
+                _write_documents(session, body, parties, summary, start, end)
+                body.drain()
     return summary
 
 
-def _write(xf, parties, node):
-    xf.write(node)
-
-
-def _write_documents(session, xf, parties, summary, start, end):
+def _write_documents(session, body, parties, summary, start, end):
     executor = parties.executor
     for model, line_model, owner, states, tag, kind, count in (
         (Invoice, InvoiceLine, "invoice_id", INVOICE_STATES, "Документ.СчетПокупателю", "invoice", "invoices"),
         (Act, ActLine, "act_id", ACT_STATES, "Документ.РеализацияТоваровУслуг", "act", "acts"),
     ):
         for rows in _batches(_document_rows(session, model, executor.id, start, end, states)):
-            lines = _lines(session, model, line_model, owner, executor.id, start, end,
-                           [r[0] for r in rows if r[8] not in CANCELLED])
+            lines = _lines(session, line_model, owner, [r[0] for r in rows if r[8] not in CANCELLED])
             for row in rows:
                 if row[8] in CANCELLED:
-                    xf.write(_deletion(kind, f"{tag.split('.', 1)[1]}Ссылка", row[0]))
+                    body.text(_deletion(kind, f"{tag.split('.', 1)[1]}Ссылка", row[0]))
                     summary.counts["cancelled"] += 1
                 else:
-                    _write(xf, parties, _sale_document(tag, kind, row, lines.get(row[0]), parties))
+                    body.text(_sale_document(tag, kind, row, lines.get(row[0]), parties))
                     summary.counts[count] += 1
     if not executor.vat_invoices_enabled:
         return
     for rows in _batches(_vat_invoice_rows(session, executor.id, start, end)):
-        lines = _lines(session, Act, ActLine, "act_id", executor.id, start, end, [r[8] for r in rows if r[7] not in CANCELLED])
+        lines = _lines(session, ActLine, "act_id", [r[8] for r in rows if r[7] not in CANCELLED])
         for row in rows:
             if row[7] in CANCELLED:
-                xf.write(_deletion("vat_invoice", "СчетФактураВыданныйСсылка", row[0]))
+                body.text(_deletion("vat_invoice", "СчетФактураВыданныйСсылка", row[0]))
                 summary.counts["cancelled"] += 1
             elif row[3] in parties.contracts:
-                _write(xf, parties, _vat_invoice_document(row, lines.get(row[8], []), parties))
+                body.text(_vat_invoice_document(row, lines.get(row[8], []), parties))
                 summary.counts["vat_invoices"] += 1
 

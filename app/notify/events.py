@@ -129,12 +129,27 @@ _LOADED = {  # kind: (summary key, model, eager loading down to the contract's p
 }
 
 
+# Only a contract with a manager or with autosend on can be told of its documents: the others'
+# documents are not loaded at all (a month of tens of thousands, mostly of neither, stays small).
+_TOLD = Contract.manager_id.is_not(None) | Contract.autosend_documents.is_(True)
+
+
+def _told(kind, model, ids):
+    """The documents of `kind` among `ids` whose contract someone is told about."""
+    query = select(model).where(model.id.in_(ids))
+    if kind == "vat_invoice":
+        query = query.join(Act, Act.id == VatInvoice.act_id).join(Contract, Contract.id == Act.contract_id)
+    else:
+        query = query.join(Contract, Contract.id == model.contract_id)
+    return query.where(_TOLD)
+
+
 def _issued_documents(session, issued):
     found = []
     for kind, (key, model, loading) in _LOADED.items():
         ids = list(issued.get(key) or [])
         for n in range(0, len(ids), 500):
-            for doc in session.scalars(select(model).where(model.id.in_(ids[n:n + 500])).options(loading)):
+            for doc in session.scalars(_told(kind, model, ids[n:n + 500]).options(loading)):
                 found.append(IssuedDocument(kind, doc, doc.act.contract if kind == "vat_invoice" else doc.contract))
     return sorted(found, key=lambda item: (item.contract.number, item.contract.id, _ORDER[item.kind], item.doc.number or ""))
 
