@@ -1,6 +1,6 @@
 """Reports (issue 14 item 3): debtors by age, vacancy, rent roll with WALE, invoiced vs paid by
 month and the start page's figures, each with exact figures on tests/reports_dataset.py."""
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
@@ -98,3 +98,11 @@ def test_start_page_summary(session, today, dataset):
     assert (found.this_month.invoiced, found.this_month.paid) == (EXPECTED["invoiced_month"], EXPECTED["paid_month"])
     assert found.unallocated == EXPECTED["unallocated"]
     assert (found.occupied, found.area, found.occupancy) == (EXPECTED["occupied"], EXPECTED["area"], D("0.5094"))
+
+
+def test_lease_expiry_by_year(session, today, dataset):
+    found = reports.rent_roll(session, today).expiries
+    ends = {(today + timedelta(days=364)).year: (D("150.00"), D("200000.00"))}
+    second = (today + timedelta(days=729)).year
+    ends[second] = tuple(a + b for a, b in zip(ends.get(second, (0, 0)), (D("80.00"), D("100000.00"))))
+    assert [(e.year, e.area, e.rent) for e in found] == [(y, *ends[y]) for y in sorted(ends)] + [(None, D("40.00"), D("100000.00"))]

@@ -57,6 +57,9 @@ for resource in (P.RESOURCE_AMOCRM, P.RESOURCE_API_TOKENS, P.RESOURCE_WEBHOOKS):
     EXPECTED[P.ROLE_OWNER][resource] = RW
 # «Загрузка из Excel» creates counterparties, property and contracts: whoever may write all three.
 EXPECTED[P.ROLE_OWNER][P.RESOURCE_ONBOARDING] = EXPECTED[P.ROLE_MANAGER][P.RESOURCE_ONBOARDING] = RW
+# «Отчёты» are read by whoever works with the business (Viewer included); the tariff role sees only its tariff.
+for role in (P.ROLE_OWNER, P.ROLE_MANAGER, P.ROLE_ACCOUNTANT, P.ROLE_VIEWER):
+    EXPECTED[role][P.RESOURCE_REPORTS] = {R}
 STAFF_ROLES_ALLOWED = {P.ROLE_OWNER}
 
 

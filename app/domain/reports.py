@@ -122,6 +122,7 @@ class Debtors:
     rows: list
     total: Aging
     penalty: Decimal
+    labels: tuple = tuple(label for label, _, _ in BUCKETS)
 
 
 def debtors(session, today):
@@ -287,6 +288,7 @@ class RentRoll:
     rent: Decimal
     wale_area: Decimal  # years (None: no contract with an end date)
     wale_rent: Decimal
+    expiries: list = field(default_factory=list)  # Expiry by year
 
 
 def years_left(end, today):
@@ -330,7 +332,25 @@ def rent_roll(session, today):
         ))
     rows.sort(key=lambda r: (r.customer.lower(), r.contract, r.contract_id))
     return RentRoll(today, rows, sum((r.area for r in rows), Decimal("0.00")), sum((r.rent for r in rows), ZERO),
-                    wale(rows, lambda r: r.area), wale(rows, lambda r: r.rent))
+                    wale(rows, lambda r: r.area), wale(rows, lambda r: r.rent), expiries(rows))
+
+
+@dataclass
+class Expiry:
+    year: int  # None: open-ended
+    area: Decimal
+    rent: Decimal
+
+
+def expiries(rows):
+    """The rent roll rows' area and monthly rent by the year their contracts end (open-ended last)."""
+    years = {}
+    for row in rows:
+        year = row.end.year if row.end else None
+        found = years.setdefault(year, Expiry(year, Decimal("0.00"), ZERO))
+        found.area += row.area
+        found.rent += row.rent
+    return sorted(years.values(), key=lambda e: (e.year is None, e.year or 0))
 
 
 # --- money by month ---------------------------------------------------------------------

@@ -51,6 +51,7 @@ class Chart:
     values: tuple  # column indexes
     type: str = "column"  # column, bar, line, pie
     y_title: str = None
+    subtype: str = None  # e.g. "stacked"
 
 
 @dataclass
@@ -140,7 +141,7 @@ def _formats(book):
 
 def _chart(book, writer, name, last_row):
     spec = writer.sheet.chart
-    chart = book.add_chart({"type": spec.type})
+    chart = book.add_chart({"type": spec.type, **({"subtype": spec.subtype} if spec.subtype else {})})
     for col in spec.values:
         chart.add_series({
             "name": [name, 0, col],

@@ -2,7 +2,8 @@
 from flask_babel import lazy_gettext as _
 
 from app.views import (
-    contracts, documents, export_1c, feeds, integrations, money, onboarding, parties, property, reconciliation, settings,
+    contracts, documents, export_1c, feeds, integrations, money, onboarding, parties, property, reconciliation, reports,
+    settings,
 )
 
 # Flask-AppBuilder's own menu items, relabelled for the domain (msgids kept for the catalog).
@@ -11,5 +12,5 @@ STAFF_LABELS = (_("Security"), _("List Users"), _("List Roles"), _("List Groups"
 
 def register(appbuilder):
     for section in (property, parties, contracts, documents, export_1c, money, reconciliation, settings, onboarding, feeds,
-                    integrations):
+                    integrations, reports):
         section.register(appbuilder)
