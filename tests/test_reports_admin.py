@@ -91,16 +91,16 @@ def test_rent_roll_page_and_workbook(client, login_as, dataset):
     login_as(ROLE_VIEWER)
     page = client.get("/reports/rent-roll/")
     rows = cells(page.text, "report-row")
-    assert [(r[0], r[1], r[8]) for r in rows] == [("№ С-3", "ИП Гамма", "—"), ("№ С-1", "ООО «Альфа-Трейд»", "1.00"),
-                                                 ("№ С-2", "ООО «Бета-Сервис»", "2.00")]
+    assert [(r[0], r[1], r[8]) for r in rows] == [("№ С-3", "ИП Гамма", "—"), ("№ С-1", "ООО «Альфа-Трейд»", "1,00"),
+                                                 ("№ С-2", "ООО «Бета-Сервис»", "2,00")]
     wale = re.sub(r"<[^>]+>", "", re.search(r'<p id="wale">(.*?)</p>', page.text, re.S).group(1))
-    assert "WALE по площади: 1.35 лет" in " ".join(wale.split()) and "WALE по аренде: 1.33 лет" in " ".join(wale.split())
+    assert "WALE по площади: 1,35 года" in " ".join(wale.split()) and "WALE по аренде: 1,33 года" in " ".join(wale.split())
     book = workbook(client, "/reports/rent-roll/")
     sheet = book["Рент-ролл"]
     assert [c.value for c in sheet[3]][:6] == ["С-1", "ООО «Альфа-Трейд»", "Альфа, этаж 1 — 101, Альфа, этаж 1 — 102", 150, 200000, 16000]
     assert sheet.cell(3, 9).value == 1
     notes = [sheet.cell(r, 1).value for r in range(5, sheet.max_row + 1) if sheet.cell(r, 1).value]
-    assert notes[:2] == ["WALE по площади: 1,35 лет", "WALE по аренде: 1,33 лет"]
+    assert notes[:2] == ["WALE по площади: 1,35 года", "WALE по аренде: 1,33 года"]
     assert charts_of(book) == {"Рент-ролл": 0, "Окончания по годам": 1}
 
 

@@ -64,7 +64,7 @@ def rent_roll(report):
 
 
 def _years(value):
-    return "—" if value is None else f"{format_amount(value)} лет"
+    return "—" if value is None else f"{format_amount(value)} года"
 
 
 def revenue(months):

@@ -19,8 +19,10 @@ def _scale(values):
 def columns(categories, series, height=160, title=""):
     """Grouped columns: `series` is [(name, values, color)], one value per category; a legend above."""
     n, per = len(categories), max(len(series), 1)
-    slot, gap, left, top, bottom = 40, 8, 4, 22, 20
-    width = left + n * slot
+    left, top, bottom, least = 4, 22, 20, 480
+    slot = min(max(40, (least - left) / max(n, 1)), 90)  # a few categories get wider columns, never a poster
+    gap = slot / 5
+    width = max(left + n * slot, least)
     bar = (slot - gap) / per
     scale = _scale(v for _, values, _ in series for v in values)
     plot = height - top - bottom

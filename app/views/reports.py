@@ -25,6 +25,11 @@ def percent(share):
     return f"{share * 100:.2f} %".replace(".", ",")
 
 
+def decimal(value):
+    """1.35 -> «1,35» (None: «—»)."""
+    return "—" if value is None else str(value).replace(".", ",")
+
+
 def aging_chart(aging):
     """The overdue debt by age as bars (the debtors page and the start page)."""
     return charts.bars([(f"{label} дн.", amount, f"{format_amount(amount)} ₽", color)
@@ -59,7 +64,7 @@ class _ReportPage(ArendaPage):
         if request.args.get("format") == "xlsx":
             return send_workbook(type(self).sheets(report), self.title)
         return self.render_template(self.template, report=report, title=self.title, report_day=day, money=money, area=area,
-                                    date_ru=date_ru, percent=percent, buckets=reports.BUCKETS, **self.charts(report))
+                                    date_ru=date_ru, percent=percent, decimal=decimal, buckets=reports.BUCKETS, **self.charts(report))
 
 
 class DebtorsReportView(_ReportPage):
