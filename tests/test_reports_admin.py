@@ -164,3 +164,17 @@ def test_start_page_money_figures_link_to_their_rows(client, login_as, session, 
 def test_start_page_shows_no_money_to_the_tariff_role(client, login_as):
     login_as(ROLE_TARIFF)
     assert "money-tile" not in client.get("/").text
+
+
+def test_cli_writes_a_report_for_a_day(app, dataset, today, tmp_path):
+    import json
+
+    path = tmp_path / "rent-roll.xlsx"
+    result = app.test_cli_runner().invoke(args=["report", "rent-roll", "--on", today.isoformat(), "-o", str(path)])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output) == {"file": str(path), "report": "rent-roll", "on": today.isoformat(),
+                                         "sheets": ["Рент-ролл", "Окончания по годам"]}
+    sheet = openpyxl.load_workbook(path)["Рент-ролл"]
+    assert [sheet.cell(r, 1).value for r in range(2, 5)] == ["С-3", "С-1", "С-2"]
+    bad = app.test_cli_runner().invoke(args=["report", "rent-roll", "--on", "31.12.2026", "-o", str(path)])
+    assert bad.exit_code != 0

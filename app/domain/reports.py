@@ -417,3 +417,7 @@ def summary(session, today):
         _incoming(), Payment.allocated_amount < Payment.amount))
     occupied, area = occupancy_totals(session, today)
     return Summary(today, aging, revenue(session, today), kopecks(unallocated), occupied, area)
+
+
+# The reports by their name in URLs and the CLI (`report NAME`): name → the function of (session, today).
+REPORTS = {"debtors": debtors, "vacancy": vacancy, "rent-roll": rent_roll, "revenue": revenue}

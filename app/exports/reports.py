@@ -72,3 +72,7 @@ def revenue(months):
     return [Sheet("Выставлено и оплачено", [Column("Месяц"), Column("Выставлено", MONEY), Column("Оплачено", MONEY),
                                             Column("Разница", MONEY)], rows,
                   chart=Chart("Выставлено и оплачено по месяцам", 0, (1, 2), y_title="₽"))]
+
+
+# The sheets of each report of app.domain.reports.REPORTS, by the same names.
+SHEETS = {"debtors": debtors, "vacancy": vacancy, "rent-roll": rent_roll, "revenue": revenue}

@@ -45,13 +45,13 @@ def revenue_chart(months):
 
 
 class _ReportPage(ArendaPage):
-    """One report: `compute(session, today)` → the page's `template` or, with ?format=xlsx, `sheets(report)`."""
+    """One report of `reports.REPORTS` by its `report_name`: the page's `template`, or with ?format=xlsx its sheets."""
 
     class_permission_name = P.RESOURCE_REPORTS
     method_permission_name = compressed_permissions(extra_read=("page",))
     base_permissions = [P.CAN_READ]
     default_view = "page"
-    template = title = compute = sheets = None
+    report_name = template = title = None
 
     def charts(self, report):
         return {}
@@ -60,9 +60,9 @@ class _ReportPage(ArendaPage):
     @has_access
     def page(self):
         day = today()
-        report = type(self).compute(db.session, day)
+        report = reports.REPORTS[self.report_name](db.session, day)
         if request.args.get("format") == "xlsx":
-            return send_workbook(type(self).sheets(report), self.title)
+            return send_workbook(workbooks.SHEETS[self.report_name](report), self.title)
         return self.render_template(self.template, report=report, title=self.title, report_day=day, money=money, area=area,
                                     date_ru=date_ru, percent=percent, decimal=decimal, buckets=reports.BUCKETS, **self.charts(report))
 
@@ -71,7 +71,7 @@ class DebtorsReportView(_ReportPage):
     route_base = "/reports/debtors"
     template = "arenda/reports/debtors.html"
     title = _("Должники")
-    compute, sheets = reports.debtors, workbooks.debtors
+    report_name = "debtors"
 
     def charts(self, report):
         return {"chart": aging_chart(report.total)}
@@ -81,7 +81,7 @@ class VacancyReportView(_ReportPage):
     route_base = "/reports/vacancy"
     template = "arenda/reports/vacancy.html"
     title = _("Вакантность")
-    compute, sheets = reports.vacancy, workbooks.vacancy
+    report_name = "vacancy"
 
     def charts(self, report):
         return {"chart": charts.bars([(b.building, b.occupancy, percent(b.occupancy), charts.COLORS[0]) for b in report.buildings],
@@ -92,7 +92,7 @@ class RentRollReportView(_ReportPage):
     route_base = "/reports/rent-roll"
     template = "arenda/reports/rent_roll.html"
     title = _("Рент-ролл")
-    compute, sheets = reports.rent_roll, workbooks.rent_roll
+    report_name = "rent-roll"
 
     def charts(self, report):
         ends = report.expiries
@@ -105,7 +105,7 @@ class RevenueReportView(_ReportPage):
     route_base = "/reports/revenue"
     template = "arenda/reports/revenue.html"
     title = _("Выставлено и оплачено")
-    compute, sheets = reports.revenue, workbooks.revenue
+    report_name = "revenue"
 
     def charts(self, report):
         return {"chart": revenue_chart(report)}
