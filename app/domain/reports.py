@@ -305,20 +305,21 @@ def wale(rows, weight):
     return (sum((y * w for y, w in dated), Decimal(0)) / weights).quantize(Decimal("0.01"))
 
 
-def _room_name(row):
-    room = row.room
-    return f"{room.floor.building.name}, этаж {room.floor.number} — {room.number}"
+def _room_names(session):
+    """{room id: «building, этаж N — number»} in one query (not a relation chain per room)."""
+    return {room_id: f"{building}, этаж {floor} — {number}" for room_id, building, floor, number in session.execute(
+        select(Room.id, Building.name, Floor.number, Room.number).join(Floor, Floor.id == Room.floor_id)
+        .join(Building, Building.id == Floor.building_id))}
 
 
 def rent_roll(session, today):
     """Active contracts in force on `today`, by customer: rooms, area, rent, rate, term; WALE."""
     contracts = session.scalars(
         select(Contract).where(Contract.status.in_(ACTIVE_CONTRACT), Contract.start_date <= today)
-        .options(selectinload(Contract.customer),
-                 selectinload(Contract.rooms).selectinload(ContractRoom.room).selectinload(Room.floor).selectinload(Floor.building),
-                 selectinload(Contract.agreements).selectinload(Agreement.rooms).selectinload(AgreementRoom.room)
-                 .selectinload(Room.floor).selectinload(Floor.building))
+        .options(selectinload(Contract.customer), selectinload(Contract.rooms),
+                 selectinload(Contract.agreements).selectinload(Agreement.rooms))
     ).all()
+    names = _room_names(session)
     rows = []
     for contract in contracts:
         if not in_force_on(contract, today):
@@ -326,7 +327,7 @@ def rent_roll(session, today):
         let = rooms_in_force(contract, today)
         end = end_in_force(contract)
         rows.append(RentRollRow(
-            contract.id, contract.number, contract.customer.name, ", ".join(sorted(map(_room_name, let))),
+            contract.id, contract.number, contract.customer.name, ", ".join(sorted(names[r.room_id] for r in let)),
             sum((r.area for r in let), Decimal("0.00")), rent_on(contract, today), contract.start_date, end,
             years_left(end, today),
         ))
