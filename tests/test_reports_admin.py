@@ -178,3 +178,12 @@ def test_cli_writes_a_report_for_a_day(app, dataset, today, tmp_path):
     assert [sheet.cell(r, 1).value for r in range(2, 5)] == ["С-3", "С-1", "С-2"]
     bad = app.test_cli_runner().invoke(args=["report", "rent-roll", "--on", "31.12.2026", "-o", str(path)])
     assert bad.exit_code != 0
+
+
+def test_an_empty_landlord_sees_zeros_and_empty_reports(client, login_as):
+    login_as(ROLE_VIEWER)
+    tiles = _tiles(client.get("/").text)
+    assert tiles["debt"][1] == fmt(0) and tiles["occupancy"][1] == "0,00 %"
+    for page in PAGES:
+        assert client.get(f"/reports/{page}/").status_code == 200
+        assert client.get(f"/reports/{page}/?format=xlsx").status_code == 200
