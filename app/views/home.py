@@ -34,8 +34,10 @@ class Tile:
 
 
 def within(column, first, last):
-    """FAB's filters of `column` between two days, both included (its date filters are strict)."""
-    return [(column, "FilterGreater", first - timedelta(days=1)), (column, "FilterSmaller", last + timedelta(days=1))]
+    """FAB's filters of `column` between two days, both included (its date filters are strict;
+    `first` None: no lower bound)."""
+    lower = [] if first is None else [(column, "FilterGreater", first - timedelta(days=1))]
+    return lower + [(column, "FilterSmaller", last + timedelta(days=1))]
 
 
 def filtered(view, rule_key, conditions):
@@ -80,20 +82,19 @@ class HomeView(IndexView):
         found = reports.summary(self.appbuilder.session, day)
         invoices, payments = lists["invoices"], lists["money"]
         month = found.this_month
+        issued = [("status", "FilterEqual", InvoiceStatus.ISSUED.value)] + within("date", month.start, month.end)
+        incoming = [("direction", "FilterEqual", Direction.INCOMING.value), ("internal_transfer", "FilterNotEqual", ON)]
         tiles = [
             Tile(gettext("Задолженность сегодня"), money(found.aging.debt), url_for("DebtorsReportView.page"), "debt"),
             Tile(gettext("Просрочено"), money(found.aging.overdue), list_url(invoices, "overdue"), "overdue"),
         ]
         for index, ((label, _, _), amount) in enumerate(zip(reports.BUCKETS, found.aging.buckets)):
-            earliest, latest = reports.due_dates_of(index, day)
-            due = within("due_date", earliest, latest) if earliest else [("due_date", "FilterSmaller", latest + timedelta(days=1))]
+            due = within("due_date", *reports.due_dates_of(index, day))
             tiles.append(Tile(gettext("%(days)s дн.", days=label), money(amount), filtered(invoices, "overdue", due), "age"))
         tiles += [
-            Tile(gettext("Выставлено в этом месяце"), money(month.invoiced),
-                 filtered(invoices, None, [("status", "FilterEqual", InvoiceStatus.ISSUED.value)] + within("date", month.start, month.end)), "invoiced"),
+            Tile(gettext("Выставлено в этом месяце"), money(month.invoiced), filtered(invoices, None, issued), "invoiced"),
             Tile(gettext("Оплачено в этом месяце"), money(month.paid),
-                 filtered(payments, None, [("direction", "FilterEqual", Direction.INCOMING.value),
-                                           ("internal_transfer", "FilterNotEqual", ON)] + within("date", month.start, month.end)), "paid"),
+                 filtered(payments, None, incoming + within("date", month.start, month.end)), "paid"),
             Tile(gettext("Не разнесено"), money(found.unallocated), list_url(payments, "not_allocated"), "unallocated"),
             Tile(gettext("Заполняемость"), percent(found.occupancy), url_for("VacancyReportView.page"), "occupancy"),
         ]
