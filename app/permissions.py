@@ -55,6 +55,7 @@ RESOURCE_API_TOKENS = "ApiTokens"  # Настройки → API-токены: th
 RESOURCE_WEBHOOKS = "Webhooks"  # Настройки → Вебхуки: outgoing webhook endpoints and their deliveries
 RESOURCE_ONBOARDING = "Onboarding"  # Настройки → «Загрузка из Excel»: creates parties, property and contracts
 RESOURCE_AUDIT = "AuditLog"  # Настройки → «Журнал изменений»: read-only, Owner only (FAB_ROLES grants it to no one else)
+RESOURCE_REPORTS = "Reports"  # «Отчёты»: debtors, vacancy, rent roll, revenue (read only; the start page's money too)
 
 PROPERTY = [RESOURCE_BUILDING, RESOURCE_SECTION, RESOURCE_FLOOR, RESOURCE_ROOM]
 PARTIES = [RESOURCE_COUNTERPARTY, RESOURCE_BANK_ACCOUNT, RESOURCE_CONTACT]
@@ -72,6 +73,7 @@ MENU_MONEY = "Money"
 MENU_SETTINGS = "Settings"
 MENU_TARIFF = "Tariff"
 MENU_SITE = "Site"
+MENU_REPORTS = "Reports"
 MENU_STAFF = "Security"  # Flask-AppBuilder's own category, labelled «Сотрудники»
 
 # Which menu items each group of resources shows (item name == resource name).
@@ -104,7 +106,10 @@ MENUS_FOR = {
     RESOURCE_WEBHOOKS: MENU_SETTINGS,
     RESOURCE_ONBOARDING: MENU_SETTINGS,
     RESOURCE_AUDIT: MENU_SETTINGS,
+    RESOURCE_REPORTS: MENU_REPORTS,
 }
+# The menu items of one resource with several pages: each item needs its own menu access.
+REPORT_ITEMS = ["ReportDebtors", "ReportVacancy", "ReportRentRoll", "ReportRevenue"]
 
 
 def _exact(name):
@@ -121,6 +126,13 @@ def _grant(resources, *perms):
         pairs.append([_exact(MENUS_FOR[resource]), _exact(MENU_ACCESS)])
     return pairs
 
+
+def _menu_items(names):
+    return [[_exact(name), _exact(MENU_ACCESS)] for name in names]
+
+
+# Who reads the business reads its reports (SPEC §1.1 "Viewer reads everything"); Tariff & Payment does not.
+_REPORTS = _grant([RESOURCE_REPORTS], CAN_READ) + _menu_items(REPORT_ITEMS)
 
 # What every signed-in staff member may do with their own account.
 _SELF_SERVICE = [
@@ -141,11 +153,11 @@ FAB_ROLES = {
     ROLE_TARIFF: _SELF_SERVICE + _grant([RESOURCE_TARIFF], CAN_READ, CAN_WRITE),
     ROLE_MANAGER: _SELF_SERVICE
     + _grant(PROPERTY + PARTIES + CONTRACTS + DOCUMENTS + MONEY, CAN_READ, CAN_WRITE)
-    + _grant([RESOURCE_OUTBOX, RESOURCE_INQUIRY, RESOURCE_ONBOARDING], CAN_READ, CAN_WRITE),
+    + _grant([RESOURCE_OUTBOX, RESOURCE_INQUIRY, RESOURCE_ONBOARDING], CAN_READ, CAN_WRITE) + _REPORTS,
     ROLE_ACCOUNTANT: _SELF_SERVICE
     + _grant(PARTIES + DOCUMENTS + MONEY + [RESOURCE_EXPORT_1C], CAN_READ, CAN_WRITE)
-    + _grant(PROPERTY + CONTRACTS + [RESOURCE_OUTBOX], CAN_READ),
-    ROLE_VIEWER: _SELF_SERVICE + _grant(ALL_BUSINESS, CAN_READ),
+    + _grant(PROPERTY + CONTRACTS + [RESOURCE_OUTBOX], CAN_READ) + _REPORTS,
+    ROLE_VIEWER: _SELF_SERVICE + _grant(ALL_BUSINESS, CAN_READ) + _REPORTS,
 }
 
 # Who may see a kind of rows needing attention (app.domain.attention.KINDS): whoever may read its list.

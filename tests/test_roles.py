@@ -59,6 +59,9 @@ for resource in (P.RESOURCE_AMOCRM, P.RESOURCE_API_TOKENS, P.RESOURCE_WEBHOOKS):
 EXPECTED[P.ROLE_OWNER][P.RESOURCE_ONBOARDING] = EXPECTED[P.ROLE_MANAGER][P.RESOURCE_ONBOARDING] = RW
 # The audit log is the Owner's to read (nobody writes it: it is history).
 EXPECTED[P.ROLE_OWNER][P.RESOURCE_AUDIT] = {R}
+# «Отчёты» are read by whoever works with the business (Viewer included); the tariff role sees only its tariff.
+for role in (P.ROLE_OWNER, P.ROLE_MANAGER, P.ROLE_ACCOUNTANT, P.ROLE_VIEWER):
+    EXPECTED[role][P.RESOURCE_REPORTS] = {R}
 STAFF_ROLES_ALLOWED = {P.ROLE_OWNER}
 
 

@@ -1,5 +1,5 @@
 """The CLI groups of SPEC §6 (`flask --app run.py GROUP COMMAND`), one module per group."""
-from app.cli import attention, demo, export, feed, integrations, money, outbox, penalties, schedule
+from app.cli import attention, demo, export, feed, integrations, money, outbox, penalties, report, schedule
 
 
 def register(app):
@@ -7,3 +7,4 @@ def register(app):
                   integrations.group, penalties.group):
         app.cli.add_command(group)
     app.cli.add_command(penalties.reconcile_command)
+    app.cli.add_command(report.report_command)

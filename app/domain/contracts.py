@@ -48,14 +48,25 @@ def keep_end_in_force(contract):
     contract.end_in_force = end_in_force(contract)
 
 
-def room_ids_in_force(contract, on):
-    """Ids of the rooms let by the contract on the day `on`: its own, or those of the latest
-    agreement with rooms that has started by then."""
+def rooms_in_force(contract, on):
+    """The room rows (area, rate) the contract lets on the day `on`: its own, or those of the
+    latest agreement with rooms that has started by then."""
     rooms = contract.rooms
     for agreement in agreements_in_order(contract):
         if agreement.rooms and agreement.start_date <= on:
             rooms = agreement.rooms
-    return {row.room_id for row in rooms}
+    return list(rooms)
+
+
+def room_ids_in_force(contract, on):
+    """Ids of the rooms let by the contract on the day `on` (`rooms_in_force`)."""
+    return {row.room_id for row in rooms_in_force(contract, on)}
+
+
+def rent_on(contract, on):
+    """The monthly rent in force on the day `on` (`rent_changes`)."""
+    changes = rent_changes(contract)
+    return next((rent for start, rent in reversed(changes) if start <= on), changes[0][1])
 
 
 def in_force_on(contract, on):

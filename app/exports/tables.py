@@ -69,8 +69,14 @@ def as_text(value, item):
 
 
 def labelled(enum_cls, translate=str):
+    labels = {}  # each value translated once per export, not once per cell
+
     def value(value, item):
-        return translate(enum_cls.label_of(value)) if value else None
+        if not value:
+            return None
+        if value not in labels:
+            labels[value] = translate(enum_cls.label_of(value))
+        return labels[value]
 
     return value
 

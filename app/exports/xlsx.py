@@ -51,6 +51,7 @@ class Chart:
     values: tuple  # column indexes
     type: str = "column"  # column, bar, line, pie
     y_title: str = None
+    subtype: str = None  # e.g. "stacked"
 
 
 @dataclass
@@ -83,6 +84,8 @@ class _SheetWriter:
         self.ws = book.add_worksheet(sheet_name(sheet.name, taken))
         self.formats = formats
         self.widths = [len(c.header) + 2 for c in sheet.columns]
+        # A number's format per column, looked up once (a text column's numbers get NUMBER's).
+        self.number_formats = [formats.get(c.kind) if c.kind != TEXT else formats[NUMBER] for c in sheet.columns]
         self.row = 0
 
     def write_header(self):
@@ -93,16 +96,15 @@ class _SheetWriter:
 
     def write_row(self, values):
         ws, r = self.ws, self.row
-        for col, (column, value) in enumerate(zip(self.sheet.columns, values)):
+        for col, (fmt, value) in enumerate(zip(self.number_formats, values)):
             if value is None or value == "":
                 continue
-            fmt = self.formats.get(column.kind)
             if isinstance(value, bool):
                 text = YES if value else NO
                 ws.write_string(r, col, text)
                 self._fit(col, text)
             elif isinstance(value, (Decimal, int, float)):
-                ws.write_number(r, col, float(value), fmt if column.kind != TEXT else self.formats[NUMBER])
+                ws.write_number(r, col, float(value), fmt)
             elif isinstance(value, dt.datetime):
                 ws.write_datetime(r, col, _as_naive(value), self.formats[MOMENT])
             elif isinstance(value, dt.date):
@@ -140,7 +142,7 @@ def _formats(book):
 
 def _chart(book, writer, name, last_row):
     spec = writer.sheet.chart
-    chart = book.add_chart({"type": spec.type})
+    chart = book.add_chart({"type": spec.type, **({"subtype": spec.subtype} if spec.subtype else {})})
     for col in spec.values:
         chart.add_series({
             "name": [name, 0, col],

@@ -78,6 +78,8 @@ class Invoice(DocumentColumns, Model):
         # and planned / cancelled ones by status.
         partial_index("ix_invoice_unpaid", "contract_id", "due_date", where="status = 'issued' AND paid_amount < amount"),
         Index("ix_invoice_status_planned_date", "status", "planned_date"),
+        # Reports (app.domain.reports): issued invoices summed by month of their date, read from the index alone.
+        partial_index("ix_invoice_issued_date", "date", "amount", where="status = 'issued'"),
     )
 
     status: Mapped[str] = enum_column(InvoiceStatus, default=InvoiceStatus.PLANNED.value)

@@ -2,7 +2,8 @@
 from flask_babel import lazy_gettext as _
 
 from app.views import (
-    audit, contracts, documents, export_1c, feeds, integrations, money, onboarding, parties, property, reconciliation, search,
+    audit, contracts, documents, export_1c, feeds, integrations, money, onboarding, parties, property, reconciliation, reports,
+    search,
     settings,
 )
 
@@ -12,5 +13,5 @@ STAFF_LABELS = (_("Security"), _("List Users"), _("List Roles"), _("List Groups"
 
 def register(appbuilder):
     for section in (property, parties, contracts, documents, export_1c, money, reconciliation, settings, onboarding, feeds, search,
-                    integrations, audit):
+                    integrations, audit, reports):
         section.register(appbuilder)
