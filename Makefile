@@ -33,7 +33,7 @@ migrate: install
 run: install system-deps migrate
 	@$(FLASK) demo load --if-empty
 	@echo ""
-	@echo "  Аренда: http://127.0.0.1:5000   login: owner   password: arenda-demo"
+	@echo "  Аренда: http://$${HOST:-127.0.0.1}:$${PORT:-5000}   login: owner   password: arenda-demo"
 	@echo "  (other demo staff: manager, accountant, viewer, billing — same password)"
 	@echo ""
 	$(PY) run.py
