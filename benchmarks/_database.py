@@ -20,9 +20,9 @@ def _ensure_database(name):
     return make_url(SERVER_URL).set(database=name).render_as_string(hide_password=False)
 
 
-def app_with_contracts(database, contracts, prepare=None, all_active=False):
+def app_with_contracts(database, contracts, prepare=None, all_active=False, url=None):
     """The app on the benchmark database `database` (on the server of ARENDA_BENCH_DATABASE_URL,
-    kept between runs) holding at least `contracts` contracts, and a user OWNER who may sign in.
+    kept between runs; or the database at `url`, e.g. the embedded mode's SQLite file) holding at least `contracts` contracts, and a user OWNER who may sign in.
     `prepare(session)` runs once, right after the contracts are generated; `all_active`: every
     contract billed every month (see app.demo.generate)."""
     from flask_migrate import upgrade
@@ -34,7 +34,7 @@ def app_with_contracts(database, contracts, prepare=None, all_active=False):
     from app.permissions import ROLE_OWNER
     from app.timeutil import today
 
-    url = _ensure_database(database)
+    url = url or _ensure_database(database)
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "WTF_CSRF_ENABLED": False})
     with app.app_context():
         upgrade()
@@ -50,7 +50,7 @@ def app_with_contracts(database, contracts, prepare=None, all_active=False):
                 prepare(db.session)
         db.session.commit()
         with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-            conn.execute(text("VACUUM ANALYZE"))
+            conn.execute(text("VACUUM ANALYZE" if db.engine.dialect.name == "postgresql" else "ANALYZE"))
     return app
 
 
