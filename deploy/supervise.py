@@ -9,8 +9,9 @@
 Needs DATABASE_URL, REDIS_URL and SECRET_KEY (ARENDA_CONFIG=production is set here).
 SIGTERM or SIGINT stops everything gracefully: gunicorn finishes its requests
 (GRACEFUL_TIMEOUT), each rq worker the job it runs (a job still running after STOP_TIMEOUT is
-killed; the nightly job is safe to rerun). If one process ends on its own, the others are
-stopped and this exits non-zero, for systemd (or whoever started it) to restart the lot.
+killed; the nightly job is safe to rerun). A worker or the cron that ends on its own (an rq
+worker exits when Redis goes away) is started again, after 1, 2, 4 … 30 s; if the web server
+ends, the others are stopped and this exits non-zero, for systemd to restart the lot.
 With systemd, run the processes as separate units instead (docs/deployment.md).
 """
 import os
@@ -22,6 +23,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 REQUIRED = ("DATABASE_URL", "REDIS_URL", "SECRET_KEY")
+MAX_DELAY = 30  # seconds between restarts of a worker that keeps exiting
 
 
 def commands(env):
@@ -59,17 +61,36 @@ def main():
     stopping = []
     signal.signal(signal.SIGTERM, lambda *_: stopping.append(True))
     signal.signal(signal.SIGINT, lambda *_: stopping.append(True))
-    # own sessions: a Ctrl-C reaches only this process, which stops each child gracefully (SIGTERM)
-    processes = {name: subprocess.Popen(command, cwd=ROOT, env=env, start_new_session=True) for name, command in commands(env)}
+    every = dict(commands(env))
+    processes = {name: start(command, env) for name, command in every.items()}
     print(f"supervise: started {', '.join(f'{n} ({p.pid})' for n, p in processes.items())}", file=sys.stderr, flush=True)
-    ended = None
-    while not stopping and ended is None:
+    restart_at = {}
+    while not stopping and processes["web"].poll() is None:
         time.sleep(0.5)
-        ended = next((name for name, process in processes.items() if process.poll() is not None), None)
-    if ended:
-        print(f"supervise: {ended} exited with {processes[ended].returncode}; stopping the others", file=sys.stderr, flush=True)
+        now = time.monotonic()
+        for name, process in processes.items():
+            if name == "web" or process.poll() is None:
+                continue
+            if name not in restart_at:  # one that lived long gets 1 s again, one that keeps exiting waits longer
+                process.delay = 1 if now - process.started > MAX_DELAY else min(MAX_DELAY, max(1, 2 * process.delay))
+                restart_at[name] = now + process.delay
+                print(f"supervise: {name} exited with {process.returncode}; starting it again in {process.delay} s",
+                      file=sys.stderr, flush=True)
+            elif now >= restart_at[name]:
+                del restart_at[name]
+                processes[name] = start(every[name], env, process.delay)
+    failed = processes["web"].poll() is not None and not stopping
+    if failed:
+        print(f"supervise: web exited with {processes['web'].returncode}; stopping the others", file=sys.stderr, flush=True)
     stop(processes, int(env.get("STOP_TIMEOUT", "60")))
-    sys.exit(1 if ended else 0)
+    sys.exit(1 if failed else 0)
+
+
+def start(command, env, delay=0):
+    # its own session: a Ctrl-C reaches only this process, which stops each child gracefully (SIGTERM)
+    process = subprocess.Popen(command, cwd=ROOT, env=env, start_new_session=True)
+    process.started, process.delay = time.monotonic(), delay
+    return process
 
 
 if __name__ == "__main__":

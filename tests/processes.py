@@ -29,9 +29,9 @@ def free_port():
 
 
 @contextmanager
-def fresh_database(prefix="arenda_prod"):
-    """An empty database on the test server, dropped afterwards (its connections ended first)."""
-    base = make_url(os.environ["ARENDA_TEST_DATABASE_URL"])
+def fresh_database(prefix="arenda_prod", server=None):
+    """An empty database on the test server (or `server`), dropped afterwards (its connections ended first)."""
+    base = make_url(server or os.environ["ARENDA_TEST_DATABASE_URL"])
     name = f"{prefix}_{uuid.uuid4().hex[:10]}"
     admin = create_engine(base.set(database="postgres"), isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:

@@ -71,3 +71,20 @@ def test_smtp_down_for_a_night_every_email_goes_out_later_once(session, mailbox)
     session.expire_all()
     assert {row.status for row in session.scalars(select(OutboxMessage))} == {"sent"}
     assert len(mailbox.to(MANAGER)) == 2 and len(mailbox.to("buh@tenant.example")) == 2
+
+
+def test_a_nightly_run_that_dies_after_issuing_leaves_its_emails_to_the_rerun(session, mailbox, monkeypatch):
+    from app.jobs import nightly
+
+    autosend_tenancy(session)
+    # the worker dies once the documents are committed, before the notifications step
+    monkeypatch.setattr(nightly, "STEPS", [step for step in nightly.STEPS if step[0] in ("schedules", "issued")])
+    assert run_nightly("2020-01-31")["issued"]["invoices"] == 2
+    assert session.scalars(select(OutboxMessage)).all() == []
+    monkeypatch.undo()
+    rerun = run_nightly("2020-01-31")
+    assert rerun["issued"]["invoices"] == 0 and rerun["notifications"]["documents"] == {"summaries": 1, "to_customers": 1}
+    assert run_nightly("2020-01-31")["notifications"]["documents"] == {"summaries": 0, "to_customers": 0}
+    assert sender.deliver(session) == {"sent": 2, "failed": 0}
+    assert [m["Subject"] for m in mailbox.to("buh@tenant.example")] == [
+        "Документы от ООО «Северная башня»: счёт № А-1, счёт № А-2, акт № А-1, счёт-фактура № А-1"]
