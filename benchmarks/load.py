@@ -76,23 +76,29 @@ def statement_file(documents, directory):
     return path
 
 
+def sign_in(base):
+    session = requests.Session()
+    form = session.get(f"{base}/login/", timeout=120).text
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', form).group(1)
+    answer = session.post(f"{base}/login/", data={"username": OWNER, "password": PASSWORD, "csrf_token": token},
+                          allow_redirects=False, timeout=120)
+    if answer.status_code != 302:
+        raise RuntimeError(f"sign-in answered {answer.status_code}")
+    return session
+
+
 class User(threading.Thread):
-    def __init__(self, base, pages, deadline, results, think, seed):
+    """A signed-in user (signed in before the measured window) reading pages until `deadline`."""
+
+    def __init__(self, base, pages, results, think, seed):
         super().__init__(daemon=True)
-        self.base, self.pages, self.deadline, self.results, self.think = base, pages, deadline, results, think
-        self.random = random.Random(seed)
+        self.base, self.pages, self.results, self.think = base, pages, results, think
+        self.random, self.deadline, self.session = random.Random(seed), None, None
 
     def run(self):
-        session = requests.Session()
-        try:
-            form = session.get(f"{self.base}/login/", timeout=60).text
-            token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', form).group(1)
-            answer = session.post(f"{self.base}/login/", data={"username": OWNER, "password": PASSWORD, "csrf_token": token},
-                                  allow_redirects=False, timeout=60)
-            if answer.status_code != 302:
-                raise RuntimeError(f"sign-in answered {answer.status_code}")
-        except Exception as error:
-            self.results.append(("sign-in", 0.0, repr(error)))
+        session = self.session
+        if session is None:
+            self.results.append(("sign-in", 0.0, "sign-in failed"))
             return
         kinds, weights = zip(*PAGES)
         while time.monotonic() < self.deadline:
@@ -126,16 +132,22 @@ class Background:
     """A command run beside the load, timed."""
 
     def __init__(self, name, command, env):
-        self.name, self.started = name, time.monotonic()
+        self.name, self.started, self.ended, self.output = name, time.monotonic(), None, ("", "")
         self.process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        self.waiter = threading.Thread(target=self._wait, daemon=True)
+        self.waiter.start()
+
+    def _wait(self):
+        self.output = self.process.communicate()
+        self.ended = time.monotonic()
 
     def finish(self, timeout):
-        try:
-            out, err = self.process.communicate(timeout=timeout)
-        except subprocess.TimeoutExpired:
+        self.waiter.join(timeout)
+        if self.ended is None:
             self.process.kill()
             return f"{self.name}: still running after the load, killed"
-        seconds = time.monotonic() - self.started
+        out, err = self.output
+        seconds = self.ended - self.started
         state = "ok" if self.process.returncode == 0 else f"FAILED ({err.strip().splitlines()[-1:]})"
         return f"{self.name}: {seconds:.1f} s, {state} {out.strip().splitlines()[-1][:160] if out.strip() else ''}"
 
@@ -242,11 +254,26 @@ def main(argv=None):
     try:
         wait_for(lambda: requests.get(f"{base}/health", timeout=5).status_code == 200, 180, "the server")
         nightly_day = (today() + timedelta(days=31)).isoformat()
+        alone = sign_in(base)
+        baseline = []
+        for kind, _ in PAGES:  # one client alone, warm: the figure the load is compared with
+            for n in range(6):
+                began = time.perf_counter()
+                status = alone.get(base + pages(kind, random.Random(n)), timeout=120).status_code
+                if n:
+                    baseline.append((kind, (time.perf_counter() - began) * 1000, None if status == 200 else f"HTTP {status}"))
+        print("  one user alone (median ms): " + ", ".join(
+            f"{kind} {statistics.median(ms for k, ms, _ in baseline if k == kind):.0f}" for kind, _ in PAGES))
         results = []
-        deadline = time.monotonic() + args.seconds
-        users = [User(base, pages, deadline, results, args.think, seed) for seed in range(args.users)]
+        users = [User(base, pages, results, args.think, seed) for seed in range(args.users)]
+        signing = [threading.Thread(target=lambda u=user: setattr(u, "session", sign_in(base))) for user in users]
+        for thread in signing:
+            thread.start()
+        for thread in signing:
+            thread.join(300)
         started = time.monotonic()
         for user in users:
+            user.deadline = started + args.seconds
             user.start()
         background = [
             NightlyOnWorker(redis.url, nightly_day) if redis else
