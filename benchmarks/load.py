@@ -13,6 +13,7 @@ SQLite in a temporary instance directory; the nightly job is `flask schedule run
     python -m benchmarks.load --contracts 20000 --documents 50000 --seconds 120   # the issue's size
 """
 import argparse
+import contextlib
 import os
 import random
 import re
@@ -22,6 +23,7 @@ import sys
 import tempfile
 import threading
 import time
+import uuid
 from collections import defaultdict
 from datetime import timedelta
 from pathlib import Path
@@ -172,6 +174,35 @@ class NightlyOnWorker:
                 f"invoices {issued.get('invoices')}, acts {issued.get('acts')}")
 
 
+def _dispose(app):
+    from app.extensions import db
+
+    with app.app_context():
+        db.engine.dispose()
+
+
+def _copy_database(name, stack):
+    """A copy of the kept benchmark database (CREATE DATABASE … TEMPLATE), dropped when `stack` closes."""
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    from benchmarks._database import SERVER_URL
+
+    copy = f"{name}_run_{uuid.uuid4().hex[:6]}"
+    admin = create_engine(make_url(SERVER_URL), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{copy}" TEMPLATE "{name}"'))
+
+    def drop():
+        with admin.connect() as conn:
+            conn.execute(text(f"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{copy}'"))
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{copy}"'))
+        admin.dispose()
+
+    stack.callback(drop)
+    return make_url(SERVER_URL).set(database=copy).render_as_string(hide_password=False)
+
+
 def poll_feed(base, env, seconds):
     urls = subprocess.run([sys.executable, "-m", "flask", "--app", "run.py", "integrations", "urls"], cwd=ROOT, env=env,
                           capture_output=True, text=True, timeout=120)
@@ -211,7 +242,10 @@ def main(argv=None):
     parser.add_argument("--web-workers", type=int, default=None)
     args = parser.parse_args([] if argv is None else argv)  # `python -m benchmarks` passes none
 
+    from app import create_app
     from app.timeutil import today
+
+    stack = contextlib.ExitStack()
 
     work = Path(tempfile.mkdtemp(prefix="arenda-load-"))
     port = free_port()
@@ -224,8 +258,11 @@ def main(argv=None):
     if args.mode == "prod":
         from sqlalchemy.engine import make_url
 
-        app = app_with_contracts(f"arenda_bench_load_{args.contracts}", args.contracts, prepare=_our_account)
-        url = app.config["SQLALCHEMY_DATABASE_URI"]
+        kept = f"arenda_bench_load_{args.contracts}"
+        _dispose(app_with_contracts(kept, args.contracts, prepare=_our_account))
+        # a copy per run, so the nightly job and the import do their whole work every time
+        url = _copy_database(kept, stack)
+        app = create_app({"SQLALCHEMY_DATABASE_URI": url, "WTF_CSRF_ENABLED": False})
         redis = RedisServer(work).start()
         env.update(DATABASE_URL=make_url(url).render_as_string(hide_password=False), REDIS_URL=redis.url, RQ_WORKERS="2", CRON="0")
         server_command = [sys.executable, "deploy/supervise.py"]
@@ -299,6 +336,8 @@ def main(argv=None):
         if redis:
             redis.stop()
         log.close()
+        _dispose(app)
+        stack.close()
 
 
 if __name__ == "__main__":
