@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 FLASK := $(VENV)/bin/flask --app run.py
 APT_PACKAGES := chromium fonts-dejavu-core libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
 
-.PHONY: run test test-dates install system-deps translations migrate migration worker bench
+.PHONY: run prod test test-dates install system-deps translations migrate migration worker bench
 
 $(VENV)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -33,10 +33,15 @@ migrate: install
 run: install system-deps migrate
 	@$(FLASK) demo load --if-empty
 	@echo ""
-	@echo "  Аренда: http://127.0.0.1:5000   login: owner   password: arenda-demo"
+	@echo "  Аренда: http://$${HOST:-127.0.0.1}:$${PORT:-5000}   login: owner   password: arenda-demo"
 	@echo "  (other demo staff: manager, accountant, viewer, billing — same password)"
 	@echo ""
 	$(PY) run.py
+
+# Production (docs/deployment.md): DATABASE_URL, REDIS_URL, SECRET_KEY from the environment; migrations,
+# then gunicorn (WEB_WORKERS), RQ_WORKERS rq workers and the one rq cron (CRON=0 on other machines).
+prod: install system-deps
+	$(PY) deploy/supervise.py
 
 test: install system-deps
 	$(PY) -m pytest $(PYTEST_ARGS)

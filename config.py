@@ -37,6 +37,9 @@ class Config:
         "DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'arenda.db'}"
     )
     SQLALCHEMY_TRACK_MODIFICATIONS = False
+    # A pooled connection the server dropped (restart, failover, idle timeout) is tested and
+    # replaced at checkout, so only a request in flight at the drop fails.
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     REDIS_URL = os.environ.get("REDIS_URL")  # None: embedded mode, jobs run in-process
 
     # Flask-AppBuilder

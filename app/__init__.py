@@ -38,10 +38,11 @@ def create_app(config=None):
     migrate.init_app(app, db, directory=MIGRATIONS_DIR, render_as_batch=True, compare_type=True)
     mail.init_app(app)
 
-    from app import api, cli, models, notify, views, web, web_security  # noqa: F401  (models register the tables)
+    from app import api, cli, logs, models, notify, views, web, web_security  # noqa: F401  (models register the tables)
     from app.hooks import audit
     from app.jobs.outbox import request_delivery
 
+    logs.init_app(app)
     web_security.init_app(app)
     web.init_app(app)
 
@@ -58,13 +59,18 @@ def create_app(config=None):
 
 @event.listens_for(Engine, "connect")
 def _sqlite_pragmas(dbapi_connection, connection_record):
-    """SQLite: enforce foreign keys (ON DELETE CASCADE) and wait instead of failing on locks;
+    """SQLite: enforce foreign keys (ON DELETE CASCADE), WAL, and wait instead of failing on locks;
     lower() of any alphabet, so case-insensitive search (ILIKE) works for Cyrillic too."""
     if type(dbapi_connection).__module__.startswith("sqlite3"):
         dbapi_connection.create_function("lower", 1, _lower, deterministic=True)
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA busy_timeout=10000")
+        # WAL: readers never wait for the writer, so the server's threads and the embedded jobs
+        # share the file; synchronous=NORMAL is durable in WAL mode except for the last commits on power loss.
+        if cursor.execute("PRAGMA database_list").fetchone()[2]:  # a file, not :memory:
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
 
 

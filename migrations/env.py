@@ -11,7 +11,7 @@ import app.models  # noqa: F401  (registers every table)
 from app.models import Model
 
 config = context.config
-fileConfig(config.config_file_name)
+fileConfig(config.config_file_name, disable_existing_loggers=False)  # an upgrade inside the app keeps its loggers
 logger = logging.getLogger("alembic.env")
 
 target_metadata = Model.metadata

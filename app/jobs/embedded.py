@@ -1,9 +1,14 @@
 """The embedded mode (no REDIS_URL): `python run.py` runs the nightly job in a daemon thread
 of the web process, once at start-up and then at every 00:00 UTC, and the outbox sender in
-another, every minute and at once when a commit wrote messages (app.jobs.outbox.delivery_asked). This is sane
-for a single process only; the job itself catches up any day missed while nothing ran."""
+another, every minute and at once when a commit wrote messages (app.jobs.outbox.delivery_asked).
+`start_once` is what the server calls in each of its processes: the one holding the instance's
+lock file runs both threads, so the jobs run once however many server processes and threads
+serve (the lock is released when its process ends, and the process that replaces it takes it).
+The job itself catches up any day missed while nothing ran."""
+import fcntl
 import logging
 import threading
+from pathlib import Path
 from datetime import datetime, time, timedelta, timezone
 
 from app.jobs.nightly import run_nightly
@@ -69,3 +74,20 @@ def start_sender(app, stop=None):
     thread = threading.Thread(target=_send_loop, args=(app, stop or threading.Event()), name="arenda-outbox", daemon=True)
     thread.start()
     return thread
+
+
+def start_once(app, lock_path=None):
+    """Start the nightly and sender threads if no other process of this installation runs
+    them (an exclusive lock on `instance/embedded-jobs.lock`, held while the process lives).
+    Returns the threads started, or None when another process holds the lock."""
+    path = Path(lock_path or Path(app.instance_path) / "embedded-jobs.lock")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle = path.open("a")
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        handle.close()
+        app.logger.info("embedded jobs: another server process runs them")
+        return None
+    app.extensions["arenda_embedded_lock"] = handle  # kept open: closing it would release the lock
+    return start(app), start_sender(app)

@@ -5,11 +5,15 @@ steps before it reported (e.g. the ids of the documents issued). A step that fai
 reported and the next one still runs. Everything is idempotent and catches up: a night
 missed is covered by the next run, which issues whatever is due up to its day.
 """
+import json
 import logging
+import uuid
 
-from app.domain import dates, indexation, issuing, penalties, schedule
+from sqlalchemy import select
+
+from app.domain import dates, indexation, issuing, penalties, schedule, settings
 from app.extensions import db
-from app.models import Contract
+from app.models import Contract, Setting
 from app.jobs import with_app_context
 from app.jobs.export_1c import scheduled_export
 from app.notify.events import indexation_drafted, nightly_step as notify
@@ -17,6 +21,10 @@ from app.timeutil import today
 
 log = logging.getLogger(__name__)
 BATCH = 500  # contracts per transaction while issuing
+# What a batch issued, kept in the batch's own transaction until the notifications step has
+# announced it in its: a run killed between the two leaves it for the next run to announce.
+UNANNOUNCED = "nightly.unannounced."
+ID_KEYS = ("invoice_ids", "act_ids", "vat_invoice_ids")
 
 
 def extend_schedules(session, day, summary):
@@ -37,7 +45,7 @@ def issue_documents(session, day, summary):
     for n in range(0, len(ids), BATCH):
         batch = ids[n:n + BATCH]
         try:
-            issued.add(issuing.issue_due(session, batch, day))
+            issued.add(_unannounced(session, issuing.issue_due(session, batch, day)))
             session.commit()
         except Exception:
             session.rollback()
@@ -50,7 +58,7 @@ def issue_documents(session, day, summary):
 
 def _issue_one(session, contract_id, day):
     try:
-        result = issuing.issue_due(session, [contract_id], day)
+        result = _unannounced(session, issuing.issue_due(session, [contract_id], day))
         session.commit()
         return result
     except Exception as error:  # reported in the summary; the other contracts go on
@@ -71,12 +79,33 @@ def draft_indexations(session, day, summary):
     return {"drafted": len(drafted), "agreement_ids": drafted}
 
 
+def _unannounced(session, result):
+    """Keep the ids `result` issued for the notifications step, in the issuing transaction."""
+    ids = {key: getattr(result, key) for key in ID_KEYS}
+    if any(ids.values()):
+        settings.put(session, f"{UNANNOUNCED}{uuid.uuid4().hex}", json.dumps(ids))
+    return result
+
+
+def notifications(session, day, summary):
+    """The notifications of the day (notify.events.nightly_step) for every document issued and
+    not yet announced: this run's and those of a run that died before this step. The kept ids
+    are removed in the commit that queues their emails, so each document is announced once."""
+    pending = session.scalars(select(Setting).where(Setting.key.startswith(UNANNOUNCED))).all()
+    issued = dict(summary.get("issued") or {})
+    for key in ID_KEYS:
+        issued[key] = sorted(set(issued.get(key) or []).union(*(json.loads(row.value)[key] for row in pending)))
+    for row in pending:
+        session.delete(row)
+    return notify(session, day, {**summary, "issued": issued})
+
+
 STEPS = [
     ("schedules", extend_schedules),
     ("issued", issue_documents),
     ("penalties", penalties.monthly_step),  # the 1st: penalty invoices of contracts that charge monthly
     ("indexation", draft_indexations),  # drafts of the yearly rent indexation, N days ahead
-    ("notifications", notify),
+    ("notifications", notifications),
     ("export_1c", scheduled_export),  # the scheduled export to 1C, once per period
 ]
 
