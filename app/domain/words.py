@@ -1,5 +1,5 @@
 """Amounts and dates as Russian documents write them: «1 234,50», «Одна тысяча двести тридцать
-четыре рубля 50 копеек», «25 января 2026 г.»."""
+четыре рубля 50 копеек», «25 января 2026 г.»; Russian text in Latin letters for file names."""
 from decimal import Decimal
 
 from num2words import num2words
@@ -38,3 +38,17 @@ def plural(count, one, few, many):
     if 2 <= count % 10 <= 4 and not 12 <= count % 100 <= 14:
         return few
     return many
+
+
+# Cyrillic → Latin as Russian passports spell names (ICAO Doc 9303, ГОСТ Р 52535.1-2006).
+_LATIN = dict(zip("абвгдеёжзийклмнопрстуфхцчшщъыьэюя", [
+    "a", "b", "v", "g", "d", "e", "e", "zh", "z", "i", "i", "k", "l", "m", "n", "o", "p", "r", "s", "t", "u",
+    "f", "kh", "ts", "ch", "sh", "shch", "ie", "y", "", "e", "iu", "ia"]))
+_LATIN.update({key.upper(): value.capitalize() for key, value in _LATIN.items()})
+_LATIN.update({"№": "N", "«": "", "»": "", "—": "-", "–": "-"})
+
+
+def transliterate(text):
+    """«Счёт-фактура № А-1» → «Schet-faktura N A-1»: readable ASCII (what has no Latin spelling is dropped)."""
+    latin = "".join(_LATIN.get(char, char) for char in text)
+    return latin.encode("ascii", "ignore").decode()

@@ -4,7 +4,7 @@ import io
 from dataclasses import dataclass
 from typing import Optional
 
-from flask import abort, current_app, redirect, request, send_file, url_for
+from flask import abort, current_app, redirect, request, url_for
 from flask_appbuilder import expose, has_access
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_babel import gettext
@@ -23,6 +23,7 @@ from app.models import Act, ActLine, Invoice, InvoiceLine, VatInvoice
 from app.timeutil import today
 from app.views.attention import AttentionMixin
 from app.views.base import ArendaModelView, compressed_permissions
+from app.views.downloads import send_download
 from app.views.formatters import date_ru, enum_choices, enum_label, money
 from app.views.money import InvoiceAllocationView
 from app.views.pages import done, transaction
@@ -123,7 +124,7 @@ class _Printable:
         if item is None or not item.number:
             abort(404)
         name = f"{self.pdf_title} {item.number}{f' от {item.date:%d.%m.%Y}' if item.date else ''}.pdf"
-        return send_file(io.BytesIO(self.render_pdf(item)), mimetype="application/pdf", as_attachment=True, download_name=name)
+        return send_download(io.BytesIO(self.render_pdf(item)), "application/pdf", name)
 
 
 class _DocumentView(KeepsHistory, SavesDocument, _Printable, ArendaModelView):
