@@ -1,5 +1,6 @@
 """Amounts and dates as Russian documents write them: «1 234,50», «Одна тысяча двести тридцать
 четыре рубля 50 копеек», «25 января 2026 г.»; Russian text in Latin letters for file names."""
+import re
 from decimal import Decimal
 
 from num2words import num2words
@@ -18,6 +19,18 @@ def format_amount(value, group=" "):
         groups.insert(0, whole[-3:])
         whole = whole[:-3]
     return f"{'−' if amount < 0 else ''}{group.join(groups)},{frac}"
+
+
+_NUMBER = re.compile(r"[+-]?(\d+([.,]\d*)?|[.,]\d+)")
+_SPACES = re.compile(r"[\s\u00a0\u202f\u2009']")  # group separators people type or paste (1 234,56; 1'234.56)
+
+
+def parse_number(text):
+    """«1 234,56», «37076,95», «1234.5 ₽», «−10» → Decimal; None when it is no number."""
+    cleaned = _SPACES.sub("", str(text)).replace("\u2212", "-").removesuffix("₽").removesuffix("руб.").removesuffix("%")
+    if not _NUMBER.fullmatch(cleaned):
+        return None
+    return Decimal(cleaned.replace(",", "."))
 
 
 def amount_in_words(value):

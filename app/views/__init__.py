@@ -1,8 +1,9 @@
 """Admin views, registered menu by menu under stable English names."""
+from flask import current_app
 from flask_babel import lazy_gettext as _
 
 from app.views import (
-    contracts, documents, export_1c, feeds, integrations, money, onboarding, parties, property, reconciliation, settings,
+    contracts, documents, errors, export_1c, feeds, integrations, money, onboarding, parties, property, reconciliation, settings,
 )
 
 # Flask-AppBuilder's own menu items, relabelled for the domain (msgids kept for the catalog).
@@ -13,3 +14,4 @@ def register(appbuilder):
     for section in (property, parties, contracts, documents, export_1c, money, reconciliation, settings, onboarding, feeds,
                     integrations):
         section.register(appbuilder)
+    errors.init_app(current_app)

@@ -15,7 +15,8 @@ from app.domain import uniqueness, validation
 from app.extensions import db
 from app.hooks.checks import ChecksFields
 from app.permissions import CAN_READ, CAN_WRITE
-from app.views import excel
+from app.views import excel, filters
+from app.views.fields import russian_fields
 from app.views.formatters import blank_none
 from app.views.labels import LABELS
 from app.views.widgets import ArendaListWidget, CardWidget, RemoteSelectWidget
@@ -134,6 +135,7 @@ class ArendaModelView(ChecksFields, ModelView):
         formatters = {column: blank_none for column in self._shown_columns()}
         formatters.update(self.formatters_columns or {})
         self.formatters_columns = formatters
+        self._choice_filters(labels, formatters)
         if self.entity:
             validators = form_validators(self.entity)
             for field, extra in unique_validators(self.entity, self.__class__.__name__).items():
@@ -142,6 +144,13 @@ class ArendaModelView(ChecksFields, ModelView):
                 validators.setdefault(field, []).extend(extra)
             self.validators_columns = validators
         super().__init__(**kwargs)
+
+    def _choice_filters(self, labels, formatters):
+        """Statuses and kinds (columns shown with their enum's labels) are filtered by choosing a label."""
+        searched = set(self.search_columns or self.datamodel.get_search_columns_list())
+        enums = {c: f.enum for c, f in formatters.items() if getattr(f, "enum", None) and c in searched}
+        self.datamodel.filter_converter_class = filters.converter_for(enums, self.datamodel.filter_converter_class)
+        self.search_form_extra_fields = {**filters.choice_fields(enums, labels), **(self.search_form_extra_fields or {})}
 
     def _optional_checkboxes(self, labels):
         """An unticked box means False: FAB would mark NOT NULL booleans as required (in forms
@@ -165,6 +174,8 @@ class ArendaModelView(ChecksFields, ModelView):
                 )
         self.search_form_extra_fields = extra
         super()._init_forms()
+        for form in (self.add_form, self.edit_form, self.search_form):
+            russian_fields(form, self.datamodel)
 
     @expose("/related/<column>")
     @has_access

@@ -54,7 +54,7 @@ def enum_label(enum_cls):
 def percent(value):
     if value is None:
         return ""
-    return f"{(Decimal(value) * 100).normalize():f} %"
+    return Markup(f"{(Decimal(value) * 100).normalize():f}&nbsp;%".replace(".", ","))
 
 
 def enum_choices(enum_cls):
