@@ -17,7 +17,7 @@ from app.hooks.checks import ChecksFields
 from app.permissions import CAN_READ, CAN_WRITE
 from app.views import excel, filters
 from app.views.fields import russian_fields
-from app.views.formatters import blank_none
+from app.views.formatters import blank_none, date_ru, moment, number
 from app.views.labels import LABELS
 from app.views.widgets import ArendaListWidget, CardWidget, RemoteSelectWidget
 
@@ -132,7 +132,7 @@ class ArendaModelView(ChecksFields, ModelView):
         labels.update(self.label_columns or {})
         self.label_columns = labels
         self._optional_checkboxes(labels)
-        formatters = {column: blank_none for column in self._shown_columns()}
+        formatters = {column: self._default_formatter(column) for column in self._shown_columns()}
         formatters.update(self.formatters_columns or {})
         self.formatters_columns = formatters
         self._choice_filters(labels, formatters)
@@ -144,6 +144,18 @@ class ArendaModelView(ChecksFields, ModelView):
                 validators.setdefault(field, []).extend(extra)
             self.validators_columns = validators
         super().__init__(**kwargs)
+
+    def _default_formatter(self, column):
+        """Dates as 01.12.2026, moments as 01.12.2026 21:31, decimals with a comma, unless the view
+        says otherwise; no "None"."""
+        columns = self.datamodel.list_columns
+        if column in columns and self.datamodel.is_datetime(column):
+            return moment
+        if column in columns and self.datamodel.is_date(column):
+            return date_ru
+        if column in columns and self.datamodel.is_numeric(column):
+            return number
+        return blank_none
 
     def _choice_filters(self, labels, formatters):
         """Statuses and kinds (columns shown with their enum's labels) are filtered by choosing a label."""

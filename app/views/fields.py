@@ -4,12 +4,12 @@ VAT rates as percent (22, stored as the share 0.22). `russian_fields(form, datam
 them in place of the fields FAB's form converter made, keeping their validators."""
 from decimal import Decimal
 
-from flask_appbuilder.fieldwidgets import BS3TextFieldWidget, DatePickerWidget
+from flask_appbuilder.fieldwidgets import DatePickerWidget
 from flask_babel import lazy_gettext as _
 from markupsafe import Markup
 from wtforms import DateField, DecimalField
 from wtforms.fields.core import UnboundField
-from wtforms.widgets import html_params
+from wtforms.widgets import TextInput, html_params
 
 from app.domain.words import format_amount, parse_number
 from app.models.base import RATE
@@ -44,11 +44,15 @@ class RussianDateField(DateField):
             raise ValueError(_("Дата в виде дд.мм.гггг, например 01.12.2026")) from None
 
 
-class NumberInput(BS3TextFieldWidget):
+class NumberInput(TextInput):
+    """FAB's text input (the label as placeholder), right-aligned, with the decimal keypad on phones."""
+
     def __call__(self, field, **kwargs):
+        kwargs["class"] = "form-control money-input"
         kwargs.setdefault("inputmode", "decimal")
-        html = super().__call__(field, **kwargs)
-        return html.replace('class="form-control"', 'class="form-control money-input"', 1)
+        if field.label:
+            kwargs.setdefault("placeholder", field.label.text)
+        return super().__call__(field, **kwargs)
 
 
 class RussianNumberField(DecimalField):

@@ -51,6 +51,13 @@ def enum_label(enum_cls):
     return fmt
 
 
+def number(value):
+    """A decimal as Russians write it: 16.5000 -> «16,5»."""
+    if value is None or value == "":
+        return ""
+    return f"{Decimal(value).normalize():f}".replace(".", ",")
+
+
 def percent(value):
     if value is None:
         return ""
