@@ -9,7 +9,9 @@ from app.domain.words import format_amount
 
 def short(text, limit=80):
     """A long text cut for a list column, with an ellipsis."""
-    return text if not text or len(text) <= limit else text[:limit - 1] + "…"
+    if not text:
+        return ""
+    return text if len(text) <= limit else text[:limit - 1] + "…"
 
 
 def blank_none(value):

@@ -78,7 +78,7 @@ def test_every_page_of_every_role_is_russian(page, landlord):
                 found[(role, href)] = bad
         page.goto("/logout/")
     assert refused == [], "menu items leading to a refusal"
-    assert found == {}, "English or ISO dates on these pages"
+    assert not found, "English or ISO dates on these pages:\n" + "\n".join(f"{role} {href}: {bad}" for (role, href), bad in found.items())
 
 
 def test_the_error_pages_are_russian_in_the_frame_with_a_way_back(page, landlord):
