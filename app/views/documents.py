@@ -37,6 +37,7 @@ class _LineView(ArendaModelView):
     # Registered views must not subclass each other: FAB finds related views by isinstance.
     list_columns = ["position", "name", "period_start", "period_end", "amount", "vat_amount"]
     base_order = ("position", "asc")
+    label_columns = {"position": _("№")}  # a line's number, not a contact's «Должность»
     formatters_columns = {**_DATES, **_SUMS}
 
 

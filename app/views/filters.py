@@ -1,23 +1,19 @@
 """List filters in Russian formats: a date typed as дд.мм.гггг (FAB reads it month first), a sum
 with a comma, and a status or kind chosen from its Russian labels (FAB would compare the typed
 text with the stored code, so «Черновик» found nothing and "draft" the drafts)."""
-from datetime import datetime
-
 from flask_appbuilder.models.sqla import filters as fab
 from wtforms import SelectField
 
+from app.domain import dates
 from app.domain.words import parse_number
-from app.views.fields import DATE_FORMATS
 from app.views.formatters import enum_choices
 
 
 def _day(value):
-    for fmt in DATE_FORMATS:
-        try:
-            return datetime.strptime(value.strip(), fmt).date()
-        except (AttributeError, ValueError):
-            continue
-    return value
+    try:
+        return dates.typed_date(value, "")
+    except dates.NotADate:
+        return value  # FAB's own parsing, then no filter
 
 
 class _Typed:

@@ -40,8 +40,8 @@ class ReconciliationView(ArendaPage):
             abort(404)
         start, end, act = date(today().year, 1, 1), today(), None
         try:
-            start = dates.iso_date(request.args.get("from") or start.isoformat(), "from")
-            end = dates.iso_date(request.args.get("to") or end.isoformat(), "to")
+            start = dates.typed_date(request.args.get("from") or start.isoformat(), "from")
+            end = dates.typed_date(request.args.get("to") or end.isoformat(), "to")
             act = reconciliation.reconcile(session, executor, customer, start, end, contract)
         except DomainError as error:
             flash(gettext(str(error)), "danger")
