@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 FLASK := $(VENV)/bin/flask --app run.py
-APT_PACKAGES := chromium fonts-dejavu-core libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
+APT_PACKAGES := chromium fonts-dejavu-core libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 poppler-utils
 
 .PHONY: run prod test test-dates install system-deps translations migrate migration worker bench
 
@@ -15,7 +15,8 @@ $(VENV)/.installed: requirements.txt
 
 install: $(VENV)/.installed translations
 
-# Debian packages: Chromium for the browser tests, Pango and a Cyrillic font for PDFs.
+# Debian packages: Chromium for the browser tests, Pango and a Cyrillic font for PDFs, poppler's
+# pdftoppm to print a PDF page to an image in tests.
 system-deps:
 	@missing=$$(for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
 	if [ -n "$$missing" ]; then \

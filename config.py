@@ -63,6 +63,7 @@ class Config:
     FAB_API_SWAGGER_UI = True
     FAB_SECURITY_MANAGER_CLASS = "app.security.ArendaSecurityManager"
     FAB_INDEX_VIEW = "app.views.home.HomeView"
+    FAB_BASE_TEMPLATE = "arenda/layout.html"  # full width, Russian dialogs and widgets
     FAB_API_MAX_PAGE_SIZE = 500
     BABEL_DEFAULT_LOCALE = "ru"
     BABEL_DEFAULT_FOLDER = "translations"

@@ -75,6 +75,9 @@ MENU_TARIFF = "Tariff"
 MENU_SITE = "Site"
 MENU_REPORTS = "Reports"
 MENU_STAFF = "Security"  # Flask-AppBuilder's own category, labelled «Сотрудники»
+# «Настройки портала»: its menu item is not called like its category (menu access to the category,
+# which the Viewer has for «Уведомления», would show the item too).
+MENU_ITEM_PORTAL_SETTINGS = "PortalSettings"
 
 # Which menu items each group of resources shows (item name == resource name).
 MENUS_FOR = {
@@ -157,7 +160,9 @@ FAB_ROLES = {
     ROLE_ACCOUNTANT: _SELF_SERVICE
     + _grant(PARTIES + DOCUMENTS + MONEY + [RESOURCE_EXPORT_1C], CAN_READ, CAN_WRITE)
     + _grant(PROPERTY + CONTRACTS + [RESOURCE_OUTBOX], CAN_READ) + _REPORTS,
-    ROLE_VIEWER: _SELF_SERVICE + _grant(ALL_BUSINESS, CAN_READ) + _REPORTS,
+    # The Viewer reads an import's result (linked from the operations), not the upload page: no menu item.
+    ROLE_VIEWER: _SELF_SERVICE + _grant([r for r in ALL_BUSINESS if r != RESOURCE_MONEY_IMPORT], CAN_READ)
+    + [[_exact(RESOURCE_MONEY_IMPORT), _exact(CAN_READ)]] + _REPORTS,
 }
 
 # Who may see a kind of rows needing attention (app.domain.attention.KINDS): whoever may read its list.

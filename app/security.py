@@ -20,7 +20,7 @@ from sqlalchemy import inspect
 from app import timeutil
 from app.domain import login_throttle
 from app.permissions import ROLES
-from app.views.staff import StaffGroupView, StaffRoleView, StaffView
+from app.views.staff import StaffGroupView, StaffRoleView, StaffStatsChartView, StaffView
 
 INVALID_LOGIN = "Неверный логин или пароль"
 REFUSED = "arenda.login_refused"  # request.environ: (message, seconds to wait) of a throttled attempt
@@ -55,6 +55,7 @@ class ArendaSecurityManager(SecurityManager):
     userdbmodelview = StaffView
     rolemodelview = StaffRoleView
     groupmodelview = StaffGroupView
+    userstatschartview = StaffStatsChartView
     authdbview = ArendaAuthDBView
     security_api = ArendaSecurityApi
 

@@ -117,7 +117,7 @@ def test_manual_allocation_across_invoices_and_undo(client, login_as, session, l
 
     page = client.get(f"/money/allocate/{payment.id}").get_data(as_text=True)
     assert f'value="{first.id}"' in page and f'value="{second.id}"' in page
-    assert f'name="amount_{first.id}" value="600.00"' in page  # as much as both allow
+    assert f'name="amount_{first.id}" value="600,00"' in page  # as much as both allow
 
     done = client.post(f"/money/allocate/{payment.id}/save", data={"invoice": [first.id, second.id], f"amount_{first.id}": "600",
                                                                    f"amount_{second.id}": "400,00"}, follow_redirects=True)
@@ -153,7 +153,10 @@ def test_viewer_sees_the_allocation_page_but_may_not_allocate(client, login_as, 
     session.commit()
     login_as(ROLE_VIEWER)
 
-    assert client.get(f"/money/allocate/{payment.id}").status_code == 200
+    page = client.get(f"/money/allocate/{payment.id}")
+    assert page.status_code == 200
+    for button in ("Разнести на отмеченные счета", "Исправить плательщика", f'name="amount_{invoice.id}"'):
+        assert button not in page.text
     refused = client.post(f"/money/allocate/{payment.id}/save", data={"invoice": [invoice.id], f"amount_{invoice.id}": "600"})
 
     assert refused.status_code == 403

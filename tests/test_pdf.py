@@ -1,13 +1,19 @@
-"""PDFs of invoices, acts and VAT invoices read back as text: numbers, parties, sums, words."""
+"""PDFs of invoices, acts and VAT invoices read back as text (numbers, parties, sums, words), as
+a printed page (the VAT invoice's columns on the sheet, the invoice's payment QR code decoded
+from the page image), and downloaded under a readable name."""
 import io
+import subprocess
 from datetime import date
 from decimal import Decimal
 
+import zxingcpp
+from PIL import Image
 from pypdf import PdfReader
 
 from app.domain import schedule
 from app.domain.enums import VatMode
-from app.domain.words import amount_in_words, date_in_words, format_amount
+from app.domain.words import amount_in_words, date_in_words, format_amount, transliterate
+from app.permissions import ROLE_ACCOUNTANT
 from app.exports import pdf
 from app.models import Act, Invoice
 from tests import factories
@@ -68,3 +74,75 @@ def test_without_vat_the_documents_say_so(session):
     content = text(pdf.invoice_pdf(invoice))
     assert "Без налога (НДС)" in content and "Всего к оплате: 1 000,50" in content
     assert "Одна тысяча рублей 50 копеек" in content
+
+
+def page_image(data, dpi=100):
+    """The PDF's first page as printed (poppler's pdftoppm), as an image."""
+    png = subprocess.run(["pdftoppm", "-png", "-r", str(dpi), "-singlefile", "-"], input=data,
+                         capture_output=True, check=True).stdout
+    return Image.open(io.BytesIO(png))
+
+
+def text_positions(data):
+    """(x, text) of every piece of text on the first page, in points from the left edge."""
+    page = PdfReader(io.BytesIO(data)).pages[0]
+    found = []
+
+    def visit(text, cm, tm, *_):
+        if text.strip():
+            found.append((cm[4] + tm[4] * cm[0], text.strip()))
+
+    page.extract_text(visitor_text=visit)
+    return page, found
+
+
+def test_the_vat_invoice_prints_on_a4_landscape_with_every_column_on_the_sheet(session):
+    _, _, act = issued(session)
+    page, found = text_positions(pdf.vat_invoice_pdf(act.vat_invoice))
+    width, height = float(page.mediabox.width), float(page.mediabox.height)
+    assert (round(width), round(height)) == (842, 595)  # A4 landscape, in points
+    assert max(x for x, _ in found) < width - 60  # nothing past the right margin (12 mm, the last cell's width)
+    last_column = [x for x, t in found if t.startswith("Регистра")]  # column 11, the declaration number
+    assert last_column and last_column[0] > width * 0.85
+
+
+def test_the_invoice_carries_the_payment_qr_code_banking_apps_read(session):
+    contract, invoice, _ = issued(session)
+    executor, account = contract.executor, contract.executor.bank_accounts[0]
+    account.corr_account = "30101810400000000225"
+    session.flush()
+    found = zxingcpp.read_barcodes(page_image(pdf.invoice_pdf(invoice)))
+    assert [code.format for code in found] == [zxingcpp.BarcodeFormat.QRCode]
+    header, *pairs = found[0].text.split("|")
+    fields = dict(pair.split("=", 1) for pair in pairs)
+    assert header == "ST00012"
+    assert fields == {
+        "Name": executor.full_name or executor.name, "PersonalAcc": account.account, "BankName": account.bank_name,
+        "BIC": account.bik, "CorrespAcc": "30101810400000000225", "PayeeINN": executor.inn, "KPP": executor.kpp,
+        "Sum": "4176000", "Purpose": "Оплата по счёту № А-1 от 25.12.2019, договор № 15/А. В т.ч. НДС 6960-00",
+    }
+
+
+def test_an_invoice_without_a_bank_account_has_no_qr_code(session):
+    contract, invoice, _ = issued(session)
+    for account in list(contract.executor.bank_accounts):
+        session.delete(account)
+    session.flush()
+    session.expire_all()
+    assert zxingcpp.read_barcodes(page_image(pdf.invoice_pdf(invoice))) == []
+
+
+def test_russian_file_names_in_latin_letters():
+    assert transliterate("Счёт-фактура № А-1 от 31.01.2020.pdf") == "Schet-faktura N A-1 ot 31.01.2020.pdf"
+    assert transliterate("Щука Юлия, «ЖЭК»") == "Shchuka Iuliia, ZhEK"
+    assert transliterate("Договоры 2026-12-01.xlsx") == "Dogovory 2026-12-01.xlsx"
+
+
+def test_the_download_has_a_readable_ascii_name_and_the_russian_one(session, login_as):
+    _, invoice, act = issued(session)
+    client = login_as(ROLE_ACCOUNTANT)
+    disposition = client.get(f"/vatinvoiceview/pdf/{act.vat_invoice.id}").headers["Content-Disposition"]
+    assert 'filename="Schet-faktura A-1 ot 31.01.2020.pdf"' in disposition
+    assert "filename*=UTF-8''%D0%A1%D1%87%D1%91%D1%82-%D1%84%D0%B0%D0%BA%D1%82%D1%83%D1%80%D0%B0" in disposition
+    disposition = client.get(f"/invoiceview/pdf/{invoice.id}").headers["Content-Disposition"]
+    assert 'filename="Schet A-1 ot 25.12.2019.pdf"' in disposition

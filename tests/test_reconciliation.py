@@ -126,6 +126,9 @@ def test_page_from_the_contract_card_shows_the_balances_and_downloads(client, se
     assert 'id="closing" colspan="2"><span class="money">20&nbsp;500,00' in html
     assert as_pdf.data.startswith(b"%PDF") and as_xlsx.data.startswith(b"PK")
     assert backwards.status_code == 200 and "раньше его начала" in backwards.get_data(as_text=True)
+    typed = client.get(url.replace("from=2026-02-01&to=2026-02-28", "from=01.02.2026&to=28.02.2026")).text  # the form's dates
+    assert 'id="closing" colspan="2"><span class="money">20&nbsp;500,00' in typed
+    assert 'name="from" class="form-control" data-provide="datepicker"' in typed and 'value="01.02.2026"' in typed
 
 
 def test_sent_from_the_customer_card_to_its_recipients_once_through_the_outbox(client, session, login_as):

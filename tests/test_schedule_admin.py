@@ -178,3 +178,18 @@ def test_rest_api_changes_rebuild_the_schedule(session, client, api_token):
     assert response.status_code == 200, response.json
     session.expire_all()
     assert rent(session, Invoice, contract_id, status="planned") == []
+
+
+def test_the_schedules_plans_show_no_delete_button_a_one_off_charge_does(session, login_as):
+    contract = signed_contract(session)
+    plan = rent(session, Invoice, contract.id, status="planned")[0]
+    one_off = factories.invoice(session, contract, status="planned", one_off=True, planned_date=TODAY + timedelta(days=3),
+                                amount=Decimal("500.00"))
+    session.commit()
+    client = login_as(ROLE_ACCOUNTANT)
+    page = client.get(f"/invoiceview/list/?_flt_0_contract={contract.id}&psize_InvoiceView=100").text
+    assert f"/invoiceview/delete/{plan.id}" not in page and f"/invoiceview/delete/{one_off.id}" in page
+    assert f"/invoiceview/delete/{plan.id}" not in client.get(f"/invoiceview/show/{plan.id}").text
+    assert f"/invoiceview/delete/{one_off.id}" in client.get(f"/invoiceview/show/{one_off.id}").text
+    refused = client.post(f"/invoiceview/delete/{plan.id}", follow_redirects=True).text
+    assert "Плановый документ не удаляют" in refused and session.get(Invoice, plan.id) is not None

@@ -1,5 +1,6 @@
-"""Dates given as text (a CLI option, a query parameter, a job argument): YYYY-MM-DD, one message."""
-from datetime import date
+"""Dates given as text (a CLI option, a query parameter, a job argument): YYYY-MM-DD, one message;
+and dates as people type them (ДД.ММ.ГГГГ), ISO still accepted."""
+from datetime import date, datetime
 
 from app.domain.enums import N_
 from app.errors import DomainError
@@ -21,3 +22,11 @@ def iso_date(value, name):
         return date.fromisoformat(value)
     except (TypeError, ValueError):
         raise NotADate(name, value) from None
+
+
+def typed_date(value, name):
+    """The date typed as ДД.ММ.ГГГГ (or carried by a link as YYYY-MM-DD), else NotADate."""
+    try:
+        return datetime.strptime(value.strip(), "%d.%m.%Y").date()
+    except (AttributeError, ValueError):
+        return iso_date(value, name)

@@ -3,6 +3,8 @@ hand (issued through app.domain.issuing, like the nightly job's), their lines, c
 signing acts."""
 from decimal import Decimal
 
+from sqlalchemy import select
+
 from app.domain import issuing, schedule
 from app.domain.enums import N_, ActStatus, document_subject
 from app.domain.issuing import is_issued, take_parties_from_contract  # noqa: F401 — the documents' rules, named here too
@@ -64,3 +66,21 @@ def sign(session, act):
         raise DomainError(N_("Подписать можно только акт на подписании"))
     act.status = ActStatus.SIGNED.value
     session.flush()
+
+
+PLAN_KEPT = N_("Плановый документ не удаляют: отмените его, и график больше не запланирует этот период")
+
+
+def is_schedule_plan(document):
+    """A planned row of the schedule (not a one-off charge): deleting it would not last, the next
+    rebuild plans it again, so it is cancelled instead."""
+    return issuing.is_planned(document) and not document.one_off
+
+
+def schedule_plan_ids(session, model, ids):
+    """Those of `ids` (invoices or acts) that are schedule plans, in one query for a list page."""
+    ids = list(ids)
+    doc = next((doc for doc, document in issuing.MODELS.items() if document is model), None)
+    if not ids or doc is None:
+        return set()
+    return set(session.scalars(select(model.id).where(model.id.in_(ids), issuing.planned(doc), ~model.one_off)))

@@ -29,10 +29,12 @@ class KeepsHistory:
     def _get_list_widget(self, *args, **kwargs):
         widgets = super()._get_list_widget(*args, **kwargs)
         values = widgets["list"].template_args
-        values["kept_pks"] = history.kept_ids(self.datamodel.session, self.datamodel.obj, values["pks"])
+        kept_ids = history.kept_ids(self.datamodel.session, self.datamodel.obj, values["pks"])
+        values["kept_pks"] = set(values.get("kept_pks") or ()) | kept_ids  # with the hooks' below (schedule plans)
         return widgets
 
     def _get_show_widget(self, pk, item, *args, **kwargs):
         widgets = super()._get_show_widget(pk, item, *args, **kwargs)
-        widgets["show"].template_args["kept"] = kept(self.datamodel.session, item)
+        args = widgets["show"].template_args
+        args["kept"] = kept(self.datamodel.session, item) or args.get("kept")
         return widgets

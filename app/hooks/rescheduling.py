@@ -7,9 +7,9 @@ Mix `ReschedulesContract` in before the view or API base class (FAB's ModelView 
 ModelRestApi share the hook names); `contract_of(item)` names whose schedule changes.
 """
 from flask import g
+from flask_babel import gettext
 
 from app.domain import contracts, documents, schedule
-from app.domain.enums import N_
 from app.errors import DomainError
 from app.models import Contract
 from app.timeutil import today
@@ -61,6 +61,20 @@ class SavesDocument(ReschedulesContract):
         documents.on_saved(self.datamodel.session, item, today())
 
     def pre_delete(self, item):
-        if item.status == schedule.PLANNED[schedule.doc_of(item)] and not item.one_off:  # the rebuild would plan it again
-            raise DomainError(N_("Плановый документ не удаляют: отмените его, и график больше не запланирует этот период"))
+        if documents.is_schedule_plan(item):
+            raise DomainError(documents.PLAN_KEPT)
         super().pre_delete(item)
+
+    def _get_list_widget(self, *args, **kwargs):
+        """No delete button on the schedule's plans (beside the history's rows, app.hooks.history)."""
+        widgets = super()._get_list_widget(*args, **kwargs)
+        values = widgets["list"].template_args
+        plans = documents.schedule_plan_ids(self.datamodel.session, self.datamodel.obj, values["pks"])
+        values["kept_pks"] = set(values.get("kept_pks") or ()) | plans
+        return widgets
+
+    def _get_show_widget(self, pk, item, *args, **kwargs):
+        widgets = super()._get_show_widget(pk, item, *args, **kwargs)
+        if documents.is_schedule_plan(item):
+            widgets["show"].template_args["kept"] = gettext(documents.PLAN_KEPT)
+        return widgets

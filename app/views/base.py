@@ -18,8 +18,9 @@ from app.domain import uniqueness, validation
 from app.extensions import db
 from app.hooks.checks import ChecksFields
 from app.permissions import CAN_READ, CAN_WRITE
-from app.views import excel
-from app.views.formatters import blank_none
+from app.views import excel, filters
+from app.views.fields import russian_fields
+from app.views.formatters import blank_none, date_ru, moment, number
 from app.views.labels import LABELS
 from app.views.widgets import ArendaListWidget, CardWidget, RemoteSelectWidget
 
@@ -172,9 +173,10 @@ class ArendaModelView(ChecksFields, ModelView):
         labels.update(self.label_columns or {})
         self.label_columns = labels
         self._optional_checkboxes(labels)
-        formatters = {column: blank_none for column in self._shown_columns()}
+        formatters = {column: self._default_formatter(column) for column in self._shown_columns()}
         formatters.update(self.formatters_columns or {})
         self.formatters_columns = formatters
+        self._choice_filters(labels, formatters)
         if self.entity:
             validators = form_validators(self.entity)
             for field, extra in unique_validators(self.entity, self.__class__.__name__).items():
@@ -183,6 +185,25 @@ class ArendaModelView(ChecksFields, ModelView):
                 validators.setdefault(field, []).extend(extra)
             self.validators_columns = validators
         super().__init__(**kwargs)
+
+    def _default_formatter(self, column):
+        """Dates as 01.12.2026, moments as 01.12.2026 21:31, decimals with a comma, unless the view
+        says otherwise; no "None"."""
+        columns = self.datamodel.list_columns
+        if column in columns and self.datamodel.is_datetime(column):
+            return moment
+        if column in columns and self.datamodel.is_date(column):
+            return date_ru
+        if column in columns and self.datamodel.is_numeric(column):
+            return number
+        return blank_none
+
+    def _choice_filters(self, labels, formatters):
+        """Statuses and kinds (columns shown with their enum's labels) are filtered by choosing a label."""
+        searched = set(self.search_columns or self.datamodel.get_search_columns_list())
+        enums = {c: f.enum for c, f in formatters.items() if getattr(f, "enum", None) and c in searched}
+        self.datamodel.filter_converter_class = filters.converter_for(enums, self.datamodel.filter_converter_class)
+        self.search_form_extra_fields = {**filters.choice_fields(enums, labels), **(self.search_form_extra_fields or {})}
 
     def _optional_checkboxes(self, labels):
         """An unticked box means False: FAB would mark NOT NULL booleans as required (in forms
@@ -208,6 +229,8 @@ class ArendaModelView(ChecksFields, ModelView):
         super()._init_forms()
         for form in (self.add_form, self.edit_form):
             _blank_choice_first(form)
+        for form in (self.add_form, self.edit_form, self.search_form):
+            russian_fields(form, self.datamodel)
 
     @expose("/related/<column>")
     @has_access

@@ -4,7 +4,7 @@ import io
 from dataclasses import dataclass
 from typing import Optional
 
-from flask import abort, flash, redirect, request, send_file, url_for
+from flask import abort, flash, redirect, request, url_for
 from flask_appbuilder import expose, has_access
 from flask_appbuilder.actions import action
 from flask_appbuilder.models.sqla.interface import SQLAInterface
@@ -28,6 +28,7 @@ from app.notify import events
 from app.timeutil import today
 from app.views.attention import AttentionMixin
 from app.views.base import ArendaModelView, compressed_permissions
+from app.views.downloads import send_download
 from app.views.formatters import date_ru, enum_choices, enum_label, money
 from app.views.money import InvoiceAllocationView
 from app.views.pages import check_csrf, done, flash_outcome, may, transaction
@@ -41,6 +42,7 @@ class _LineView(ArendaModelView):
     # Registered views must not subclass each other: FAB finds related views by isinstance.
     list_columns = ["position", "name", "period_start", "period_end", "amount", "vat_amount"]
     base_order = ("position", "asc")
+    label_columns = {"position": _("№")}  # a line's number, not a contact's «Должность»
     formatters_columns = {**_DATES, **_SUMS}
 
 
@@ -120,7 +122,7 @@ class _Printable:
         if item is None or not item.number:
             abort(404)
         name = f"{self.pdf_title} {item.number}{f' от {item.date:%d.%m.%Y}' if item.date else ''}.pdf"
-        return send_file(io.BytesIO(self.render_pdf(item)), mimetype="application/pdf", as_attachment=True, download_name=name)
+        return send_download(io.BytesIO(self.render_pdf(item)), "application/pdf", name)
 
 
 def _back_to_list():

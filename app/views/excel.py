@@ -5,13 +5,13 @@ list's own, then the card's not already there; labels as on screen, statuses tra
 import re
 import tempfile
 
-from flask import send_file
 from flask_appbuilder.urltools import get_filter_args, get_order_args
 from flask_babel import gettext
 from sqlalchemy import inspect as sa_inspect
 
 from app.exports import tables, xlsx
 from app.timeutil import today
+from app.views.downloads import send_download
 
 SPOOL = 32 * 1024 * 1024  # bytes kept in memory before the file goes to disk
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -59,7 +59,7 @@ def send_workbook(sheets, title):
     out = tempfile.SpooledTemporaryFile(max_size=SPOOL)
     xlsx.write(out, sheets)
     out.seek(0)
-    return send_file(out, mimetype=XLSX_MIMETYPE, as_attachment=True, download_name=file_name(title))
+    return send_download(out, XLSX_MIMETYPE, file_name(title))
 
 
 def list_export(view):

@@ -6,7 +6,7 @@ from flask_appbuilder.forms import DynamicForm
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _
 from sqlalchemy import select
-from wtforms import DateField, IntegerField, SelectField, SelectMultipleField, StringField, widgets
+from wtforms import IntegerField, SelectField, SelectMultipleField, StringField, widgets
 from wtforms.validators import InputRequired, Optional
 
 from app import permissions as P
@@ -16,6 +16,7 @@ from app.hooks.actor import current_user_id
 from app.jobs import export_1c as exporting
 from app.models import Counterparty, ExportRun
 from app.views.base import compressed_permissions
+from app.views.fields import RussianDateField
 from app.views.formatters import date_ru, moment
 from app.views.pages import ArendaPage, done, transaction
 
@@ -34,8 +35,8 @@ def _executor_label(executor):
 class ExportForm(DynamicForm):
     executor = SelectField(_("Исполнитель"), coerce=int, validate_choice=False,
                            validators=[InputRequired(message=_("Выберите исполнителя: выгрузка делается по одному исполнителю"))])
-    start = DateField(_("Период с"), validators=[InputRequired(message=_("Укажите дату начала периода"))])
-    end = DateField(_("по"), validators=[InputRequired(message=_("Укажите дату окончания периода"))])
+    start = RussianDateField(_("Период с"), validators=[InputRequired(message=_("Укажите дату начала периода"))])
+    end = RussianDateField(_("по"), validators=[InputRequired(message=_("Укажите дату окончания периода"))])
 
 
 class Export1CView(ArendaPage):

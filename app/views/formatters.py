@@ -9,7 +9,9 @@ from app.domain.words import format_amount
 
 def short(text, limit=80):
     """A long text cut for a list column, with an ellipsis."""
-    return text if not text or len(text) <= limit else text[:limit - 1] + "…"
+    if not text:
+        return ""
+    return text if len(text) <= limit else text[:limit - 1] + "…"
 
 
 def blank_none(value):
@@ -51,10 +53,17 @@ def enum_label(enum_cls):
     return fmt
 
 
+def number(value):
+    """A decimal as Russians write it: 16.5000 -> «16,5»."""
+    if value is None or value == "":
+        return ""
+    return f"{Decimal(value).normalize():f}".replace(".", ",")
+
+
 def percent(value):
     if value is None:
         return ""
-    return f"{(Decimal(value) * 100).normalize():f} %"
+    return Markup(f"{(Decimal(value) * 100).normalize():f}&nbsp;%".replace(".", ","))
 
 
 def enum_choices(enum_cls):

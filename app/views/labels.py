@@ -14,6 +14,7 @@ LABELS = {
     "vat_amount": _("в т. ч. НДС"),
     "manager": _("Менеджер"),
     "created_at": _("Создано"),
+    "created_by": _("Кто создал"),
     "updated_at": _("Изменено"),
     "email": _("Email"),
     "phone": _("Телефон"),

@@ -2,7 +2,6 @@
 operation (suggestions, several invoices at once, undo), and «Импорт» (upload a statement, then
 its result)."""
 import json
-from decimal import Decimal, InvalidOperation
 
 from flask import abort, flash, redirect, request, url_for
 from flask_appbuilder import expose, has_access
@@ -20,6 +19,7 @@ from wtforms.validators import InputRequired
 from app import permissions as P
 from app.domain import allocation, attention, matching
 from app.domain.enums import N_, AuditDoor, Direction, PaymentSource, PaymentState
+from app.domain.words import format_amount, parse_number
 from app.errors import ImportFailed
 from app.extensions import db
 from app.hooks.actor import current_user_id, through
@@ -142,11 +142,6 @@ class PaymentView(AttentionMixin, KeepsHistory, ArendaModelView):
         return redirect(url_for("PaymentAllocateView.page", pk=item.id))
 
 
-class ImportForm(DynamicForm):
-    file = FileField(_("Файл"), validators=[InputRequired(message=_("Выберите файл"))])
-    format = SelectField(_("Формат"), choices=FORMAT_CHOICES, default="auto")
-
-
 class MoneyImportView(ArendaPage):
     route_base = "/money/import"
     class_permission_name = P.RESOURCE_MONEY_IMPORT
@@ -210,6 +205,8 @@ class PaymentAllocateView(ArendaPage):
             suggestions=matching.suggestions(db.session, payment) if payment.direction == Direction.INCOMING.value else [],
             allocations=db.session.scalars(select(Allocation).where(Allocation.payment_id == pk).order_by(Allocation.id)).all(),
             money=money, date_ru=date_ru, state=enum_label(PaymentState), title=_("Разноска операции"),
+            amount=format_amount, can_write=self.appbuilder.sm.has_access(P.CAN_WRITE, P.RESOURCE_ALLOCATION),
+            can_edit_payment=self.appbuilder.sm.has_access(P.CAN_WRITE, P.RESOURCE_PAYMENT),
         )
 
     @expose("/<int:pk>/save", methods=["POST"])
@@ -219,10 +216,9 @@ class PaymentAllocateView(ArendaPage):
         payment = db.session.get(Payment, pk) or abort(404)
         chosen = []
         for invoice_id in request.form.getlist("invoice", type=int):
-            try:
-                amount = Decimal(request.form.get(f"amount_{invoice_id}", "").replace(",", ".").replace(" ", ""))
-            except InvalidOperation:
-                flash(gettext("Сумма разноски — число, например 1200.50"), "danger")
+            amount = parse_number(request.form.get(f"amount_{invoice_id}", ""))
+            if amount is None:
+                flash(gettext("Сумма разноски — число, например 1 200,50"), "danger")
                 return redirect(url_for(".page", pk=pk))
             chosen.append((db.session.get(Invoice, invoice_id) or abort(404), amount))
         if not chosen:

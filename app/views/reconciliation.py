@@ -44,7 +44,7 @@ class ReconciliationView(ArendaPage):
 
     @staticmethod
     def _reconcile(executor, customer, contract, start, end):
-        return reconciliation.reconcile(db.session, executor, customer, dates.iso_date(start, "from"), dates.iso_date(end, "to"),
+        return reconciliation.reconcile(db.session, executor, customer, dates.typed_date(start, "from"), dates.typed_date(end, "to"),
                                         contract)
 
     @expose("/", methods=["GET"])

@@ -266,7 +266,7 @@ def register(appbuilder):
     appbuilder.add_view(CpiIndexView, "CpiIndex", label=_("Индекс потребительских цен"), icon="fa-line-chart", **category)
     appbuilder.add_view(CardRulesView, P.RESOURCE_CARD_RULES, label=_("Правила для платежей с карт"), icon="fa-credit-card",
                         **category)
-    appbuilder.add_view(SettingView, P.RESOURCE_SETTINGS, label=_("Настройки портала"), icon="fa-cog", **category)
+    appbuilder.add_view(SettingView, P.MENU_ITEM_PORTAL_SETTINGS, label=_("Настройки портала"), icon="fa-cog", **category)
     appbuilder.add_view(MailSettingsView, "Mail", label=_("Почта"), icon="fa-server", **category)
     appbuilder.add_view(OutboxView, P.RESOURCE_OUTBOX, label=_("Уведомления"), icon="fa-envelope", **category)
     appbuilder.add_view(

@@ -7,7 +7,7 @@ lists any there are, so no role can be handed out through one.
 """
 from flask import flash, redirect
 from flask_appbuilder.actions import action
-from flask_appbuilder.security.views import RoleModelView, UserDBModelView, UserGroupModelView
+from flask_appbuilder.security.views import RoleModelView, UserDBModelView, UserGroupModelView, UserStatsChartView
 from flask_appbuilder.widgets import ListWidget, ShowWidget
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _
@@ -73,7 +73,8 @@ class StaffView(UserDBModelView):
     user_show_fieldsets = show_fieldsets[:2]
     validators_columns = {"roles": [_roles_required]}
     formatters_columns = {"active": yes_no, "roles": role_list, "last_login": moment, "created_on": moment,
-                          "changed_on": moment, "created_by": blank_none, "changed_by": blank_none}
+                          "changed_on": moment, "created_by": blank_none, "changed_by": blank_none,
+                          "login_count": blank_none, "fail_login_count": blank_none}
 
     def _init_forms(self):
         super()._init_forms()
@@ -129,3 +130,14 @@ class StaffGroupView(UserGroupModelView):
     list_columns = ["name", "label", "roles"]
     show_columns = ["name", "label", "description", "users", "roles"]
     formatters_columns = {"roles": role_list}
+
+
+class StaffStatsChartView(UserStatsChartView):
+    """FAB's sign-in statistics of the staff, with its chart series named in Russian."""
+
+    chart_title = _("Входы сотрудников")
+    label_columns = {"username": _("Логин"), "login_count": _("Входов"), "fail_login_count": _("Неудачных входов подряд")}
+    definitions = [
+        {"label": _("Входов"), "group": "username", "series": ["login_count"]},
+        {"label": _("Неудачных входов подряд"), "group": "username", "series": ["fail_login_count"]},
+    ]

@@ -32,8 +32,9 @@ def test_export_from_the_documents_menu_downloads_the_file(page, session):
     assert page.locator("#open-own-base").is_visible()
     assert page.locator("#executor").evaluate("e => e.required") and page.locator("#start").evaluate("e => e.required")
     page.select_option("#executor", str(executor_id))
-    page.fill("#start", "2026-03-01")
-    page.fill("#end", "2026-03-31")
+    page.locator("#start").press_sequentially("01.03.2026")  # typed as Russians write dates (the picker's format)
+    page.locator("#end").press_sequentially("31.03.2026")
+    page.press("#end", "Tab")  # leaving the field closes its calendar
     _shot(page, "export-1c-form.png")
     with page.expect_download() as download:
         page.click("#export-1c button[type=submit]")
