@@ -78,6 +78,7 @@ class Invoice(DocumentColumns, Model):
         # and planned / cancelled ones by status.
         partial_index("ix_invoice_unpaid", "contract_id", "due_date", where="status = 'issued' AND paid_amount < amount"),
         Index("ix_invoice_status_planned_date", "status", "planned_date"),
+        partial_index("ix_invoice_cancelled_paid", "id", where="status = 'cancelled' AND paid_amount > 0"),
     )
 
     status: Mapped[str] = enum_column(InvoiceStatus, default=InvoiceStatus.PLANNED.value)
