@@ -33,9 +33,19 @@ def where_in(session, column, values):
     if not values:
         return []
     if _postgres(session):
-        item = String() if isinstance(values[0], str) else column.type
-        return [column == any_(bindparam(None, values, type_=ARRAY(item)))]
+        return [any_of(session, column, values)]
     return [column.in_(values[start:start + CHUNK]) for start in range(0, len(values), CHUNK)]
+
+
+def any_of(session, column, values):
+    """`column IN values` as one clause, for at most CHUNK values. On PostgreSQL one array
+    parameter: the statement's text stays the same whatever the values, where an IN list is
+    rendered, and parsed by the driver, anew for each value (seconds for the nightly job)."""
+    values = list(values)
+    if _postgres(session):
+        item = String() if values and isinstance(values[0], str) else column.type
+        return column == any_(bindparam(None, values, type_=ARRAY(item)))
+    return column.in_(values)
 
 
 def reserve_ids(session, table, count):

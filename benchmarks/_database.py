@@ -7,6 +7,7 @@ import statistics
 import time
 import uuid
 from contextlib import contextmanager
+from pathlib import Path
 
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
@@ -50,6 +51,7 @@ def template(name, build, base=None):
     database = f"arenda_bench_tpl_{name}"
     state = _admin(["SELECT datistemplate FROM pg_database WHERE datname = :name"], {"name": database})
     if state:
+        _migrate(database)
         return database
     if state is not None:  # a build that did not finish
         _drop(database)
@@ -69,6 +71,35 @@ def template(name, build, base=None):
         raise
     print(f"  built in {time.monotonic() - started:.0f} s", flush=True)
     return database
+
+
+def _head():
+    from alembic.script import ScriptDirectory
+
+    return ScriptDirectory(str(Path(__file__).resolve().parent.parent / "migrations")).get_current_head()
+
+
+def _migrate(database):
+    """Bring a template made on an older schema to the head migration in place (its data is
+    kept: rebuilding the large ones takes many minutes), then vacuum and analyse it again."""
+    engine = create_engine(url_of(database), isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as conn:
+            if conn.scalar(text("SELECT version_num FROM alembic_version")) == _head():
+                return
+        print(f"migrating the benchmark data {database} to {_head()} ...", flush=True)
+        from flask_migrate import upgrade
+
+        app = app_for(url_of(database))
+        with app.app_context():
+            upgrade()
+            from app.extensions import db
+
+            db.engine.dispose()
+        with engine.connect() as conn:
+            conn.execute(text("VACUUM ANALYZE"))
+    finally:
+        engine.dispose()
 
 
 def generated(contracts, day, all_active=False, prepare=None):

@@ -13,15 +13,19 @@ from benchmarks._report import figure, machine
 
 CONTRACTS = int(os.environ.get("ARENDA_BENCH_CONTRACTS", "20000"))
 COUNTS_MS, PAGE_MS = 100, 300
-# The bare limit of the counts: count(*) of what each rule can match, as its index holds it.
+# The bare limit of the counts: count(*) of every index the rules read, each by its own
+# predicate only (migrations 0002 and 0016_perf; the planned documents up to today).
 INDEXED = (
     "SELECT count(*) FROM contract WHERE status IN ('draft', 'booked', 'on_signing')",
+    "SELECT count(*) FROM contract WHERE status IN ('signed', 'registered') AND NOT has_original",
+    "SELECT count(*) FROM contract WHERE status IN ('signed', 'registered') AND status <> 'registered'"
+    " AND (end_in_force - start_date) + 1 > 364",
     "SELECT count(*) FROM invoice WHERE status = 'issued' AND paid_amount < amount",
     "SELECT count(*) FROM invoice WHERE status = 'cancelled' AND paid_amount > 0",
-    "SELECT count(*) FROM invoice WHERE status = 'planned' AND planned_date <= CURRENT_DATE",
+    "SELECT count(*) FROM invoice WHERE status = 'planned' AND planned_date <= :today",
     "SELECT count(*) FROM act WHERE status = 'on_signing'",
-    "SELECT count(*) FROM act WHERE status = 'planned' AND planned_date <= CURRENT_DATE",
-    "SELECT count(*) FROM payment WHERE direction = 'incoming' AND allocated_amount < amount AND NOT internal_transfer",
+    "SELECT count(*) FROM act WHERE status = 'planned' AND planned_date <= :today",
+    "SELECT count(*) FROM payment WHERE direction = 'incoming' AND allocated_amount < amount AND internal_transfer IS false",
 )
 # What a real landlord also has and `demo generate` does not: a share of rows for each rule.
 WORK = (
@@ -74,7 +78,7 @@ def run(app):
         counted = attention.counts(session, today())
         print(f"  needing attention: {counted.as_json()}")
         counts_ms = median_ms(lambda: attention.counts(session, today()))
-        indexed_ms = median_ms(lambda: [session.scalar(text(query)) for query in INDEXED])
+        indexed_ms = median_ms(lambda: [session.scalar(text(query), {"today": today()}) for query in INDEXED])
         session.rollback()
         db.engine.dispose()
 
@@ -86,7 +90,7 @@ def run(app):
         assert response.status_code == 200, response.status_code
 
     ok = figure("needs-attention counts (all rules)", counts_ms, "ms", COUNTS_MS, bare=indexed_ms,
-                bare_name="a bare count(*) of what each rule's index holds")
+                bare_name="a bare count(*) of the partial indexes the rules read")
     print(f"    ({sum(plain.values()):.1f} ms: a plain count(*) of the four tables)")
     for name, url, kind in (("contract list, filtered", urls["contracts"], "contracts"),
                             ("invoice list, filtered", urls["invoices"], "invoices")):

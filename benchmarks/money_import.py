@@ -116,20 +116,6 @@ def import_in_child(url, path):
         child_print({**result, **measure, "bare_seconds": bare_copy(db.session, {"payment": f"batch_id = {batch.id}"})})
 
 
-def _bare_copy(session, batch_id):
-    """Seconds to COPY the batch's payment rows, already in memory as text, into an empty copy of the table."""
-    cursor = session.connection().connection.driver_connection.cursor()
-    rows = cursor.execute("SELECT * FROM payment WHERE batch_id = %s", (batch_id,)).fetchall()
-    cursor.execute("CREATE TEMP TABLE bare_payment (LIKE payment INCLUDING ALL)")
-    started = time.perf_counter()
-    with cursor.copy("COPY bare_payment FROM STDIN") as copy:
-        for row in rows:
-            copy.write_row(row)
-    seconds = time.perf_counter() - started
-    session.rollback()
-    return seconds
-
-
 def best_of(runs, call):
     times = []
     for _ in range(runs):

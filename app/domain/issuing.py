@@ -162,7 +162,7 @@ def coverage(session, contract_ids):
         for doc, model in MODELS.items():
             rows = session.execute(
                 select(model.contract_id, model.kind, model.period_start, model.period_end)
-                .where(model.contract_id.in_(chunk), model.kind.in_([RENT, DEPOSIT]), covering(doc))
+                .where(bulk.any_of(session, model.contract_id, chunk), model.kind.in_([RENT, DEPOSIT]), covering(doc))
             )
             for contract_id, kind, start, end in rows:
                 if kind == DEPOSIT:
@@ -177,7 +177,7 @@ def lock_contracts(session, contract_ids, skip_locked=False, active_only=False):
     anyway) and return the ids locked. `skip_locked` leaves out those another issuer holds."""
     locked = []
     for chunk in _chunks(sorted(contract_ids)):
-        query = select(Contract.id).where(Contract.id.in_(chunk)).order_by(Contract.id)
+        query = select(Contract.id).where(bulk.any_of(session, Contract.id, chunk)).order_by(Contract.id)
         if active_only:
             query = query.where(Contract.status.in_(ACTIVE_CONTRACT))
         locked += session.scalars(query.with_for_update(skip_locked=skip_locked)).all()
@@ -187,7 +187,7 @@ def lock_contracts(session, contract_ids, skip_locked=False, active_only=False):
 def _load_contracts(session, contract_ids):
     contracts = {}
     for chunk in _chunks(contract_ids):
-        query = select(Contract).where(Contract.id.in_(chunk)).options(
+        query = select(Contract).where(bulk.any_of(session, Contract.id, chunk)).options(
             selectinload(Contract.rooms), selectinload(Contract.services),
             selectinload(Contract.agreements).selectinload(Agreement.rooms), joinedload(Contract.executor),
         )
@@ -216,11 +216,11 @@ def _planned_rows(session, contract_ids, due_on=None, ids=None):
             query = select(
                 model.id, model.contract_id, model.kind, model.period_start, model.period_end, model.planned_date,
                 model.amount, model.vat_amount, model.one_off,
-            ).where(model.contract_id.in_(chunk), model.status == PLANNED[doc])
+            ).where(bulk.any_of(session, model.contract_id, chunk), model.status == PLANNED[doc])
             if due_on is not None:
                 query = query.where(model.planned_date <= due_on)
             if ids is not None:
-                query = query.where(model.id.in_(ids.get(doc, [])))
+                query = query.where(bulk.any_of(session, model.id, ids.get(doc, [])))
             rows += [_Row(doc, *values) for values in session.execute(query)]
     return rows
 
@@ -281,7 +281,7 @@ def _issue(session, rows, today):
     for doc, model in MODELS.items():
         ids = [row.id for row in dropped if row.doc == doc]
         for chunk in _chunks(ids):
-            session.execute(delete(model).where(model.id.in_(chunk), model.status == PLANNED[doc]))
+            session.execute(delete(model).where(bulk.any_of(session, model.id, chunk), model.status == PLANNED[doc]))
     result.dropped = len(dropped)
     session.expire_all()
     return result
@@ -319,7 +319,7 @@ def _write(session, ready, today, result):
             session.execute(update(model), updates[doc])
         line_model, parent = LINE_MODELS[doc]
         for chunk in _chunks([row["id"] for row in updates[doc] if "amount" in row]):
-            session.execute(delete(line_model).where(getattr(line_model, parent).in_(chunk)))
+            session.execute(delete(line_model).where(bulk.any_of(session, getattr(line_model, parent), chunk)))
         if lines[doc]:
             session.execute(insert(line_model), lines[doc])
     if vat_invoices:

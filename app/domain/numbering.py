@@ -8,6 +8,7 @@ already typed by hand on a document is passed over, so the counter never collide
 """
 from sqlalchemy import insert, select, update
 
+from app import bulk
 from app.models import Act, Counterparty, DocumentCounter, Invoice, VatInvoice
 
 INVOICE, ACT = "invoice", "act"
@@ -48,7 +49,7 @@ def format_number(prefix, sequence):
 def _taken(session, executor_id, kind, numbers):
     taken = set()
     for model in _TAKEN_IN[kind]:
-        taken.update(session.scalars(select(model.number).where(model.executor_id == executor_id, model.number.in_(numbers))))
+        taken.update(session.scalars(select(model.number).where(model.executor_id == executor_id, bulk.any_of(session, model.number, numbers))))
     return taken
 
 

@@ -12,19 +12,21 @@ from sqlalchemy import (
     Date,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     String,
     Table,
     Text,
     UniqueConstraint,
     false,
+    text,
     true,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.vocabulary.enums import N_, BillingPeriod, ContractStatus, DepositOperationKind, IndexationMode, InvoicedPeriod, PenaltyMode, VatMode
 from app.models.audit import audited
-from app.models.base import AREA, MONEY, PERCENT, RATE, Model, Timestamps, enum_check, enum_column, non_negative
+from app.models.base import AREA, MONEY, PERCENT, RATE, Model, Timestamps, enum_check, enum_column, non_negative, partial_index
 from app.timeutil import utcnow
 from app.vocabulary.amounts import monthly_rent
 
@@ -44,6 +46,11 @@ contract_contact = Table(
     Column("contract_id", ForeignKey("contract.id", ondelete="CASCADE"), primary_key=True),
     Column("contact_person_id", ForeignKey("contact_person.id", ondelete="CASCADE"), primary_key=True),
 )
+
+
+# The needs-attention rule "requires registration" as app.domain.attention writes it on each database.
+_REGISTRATION_DAYS = "(end_in_force - start_date) + 1 > 364"
+_REGISTRATION_DAYS_SQLITE = "CAST(julianday(end_in_force) - julianday(start_date) AS INTEGER) + 1 > 364"
 
 
 @audited(N_("Договор"), secret={"link_key"})
@@ -70,6 +77,12 @@ class Contract(Timestamps, Model):
         non_negative("notify_days_before_end"),
         non_negative("payment_term_days"),
         UniqueConstraint("executor_id", "number", name="uq_contract_executor_number"),  # app.domain.uniqueness
+        # Needs attention (app.domain.attention): each contract rule counted from its own rows.
+        partial_index("ix_contract_inactive", "id", where="status IN ('draft', 'booked', 'on_signing')"),
+        partial_index("ix_contract_without_original", "id", where="status IN ('signed', 'registered') AND NOT has_original"),
+        Index("ix_contract_not_registered", "id",
+              postgresql_where=text(f"status IN ('signed', 'registered') AND status <> 'registered' AND {_REGISTRATION_DAYS}"),
+              sqlite_where=text(f"status IN ('signed', 'registered') AND status <> 'registered' AND {_REGISTRATION_DAYS_SQLITE}")),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

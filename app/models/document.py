@@ -80,6 +80,7 @@ class Invoice(DocumentColumns, Model):
         Index("ix_invoice_status_planned_date", "status", "planned_date"),
         # Reports (app.domain.reports): issued invoices summed by month of their date, read from the index alone.
         partial_index("ix_invoice_issued_date", "date", "amount", where="status = 'issued'"),
+        partial_index("ix_invoice_cancelled_paid", "id", where="status = 'cancelled' AND paid_amount > 0"),
     )
 
     status: Mapped[str] = enum_column(InvoiceStatus, default=InvoiceStatus.PLANNED.value)

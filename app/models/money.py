@@ -48,8 +48,10 @@ class Payment(Timestamps, Model):
         CheckConstraint("amount > 0", name="amount_positive"),
         non_negative("allocated_amount"),
         CheckConstraint("allocated_amount <= amount", name="allocated_not_above_amount"),
-        # Needs attention (app.domain.attention): incoming money not fully allocated, newest first.
-        partial_index("ix_payment_unallocated", "date", where="direction = 'incoming' AND allocated_amount < amount"),
+        # Needs attention (app.domain.attention): incoming money not fully allocated (transfers
+        # between our own accounts excepted), newest first.
+        partial_index("ix_payment_unallocated", "date",
+                      where="direction = 'incoming' AND allocated_amount < amount AND internal_transfer IS false"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
