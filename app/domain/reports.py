@@ -344,11 +344,12 @@ def rent_roll(session, today):
             years_left(end, today),
         ))
     rows.sort(key=lambda r: (r.customer.lower(), r.contract, r.contract_id))
-    held = deposits.held_by_contract(session, [r.contract_id for r in rows]) if rows else {}
+    held = deposits.held_by_contract(session)  # of every contract: the roll lists thousands
     for row in rows:
         row.deposit_held = held.get(row.contract_id, ZERO)
     return RentRoll(today, rows, sum((r.area for r in rows), Decimal("0.00")), sum((r.rent for r in rows), ZERO),
-                    wale(rows, lambda r: r.area), wale(rows, lambda r: r.rent), expiries(rows), sum(held.values(), ZERO))
+                    wale(rows, lambda r: r.area), wale(rows, lambda r: r.rent), expiries(rows),
+                    sum((r.deposit_held for r in rows), ZERO))
 
 
 @dataclass
