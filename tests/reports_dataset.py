@@ -11,13 +11,16 @@ today (not overdue), one paid, one partly paid; С-2 owes 5 000 ₽ 10 days over
 cancelled and a planned invoice that count nothing); С-3 owes 3 000 ₽ due in 5 days. Every
 invoice is dated the 1st of this month; money this month: 900 ₽ allocated, 7 000 ₽ not, and a
 transfer between own accounts and an outgoing payment that count nothing.
+The security deposit of С-1: 50 000 ₽ invoiced and paid on the 1st (held, not revenue), 3 000 ₽ of
+it offset against a rent invoice of 3 000 ₽ on the 1st (paid, so no debt): 47 000 ₽ held.
 """
 from datetime import timedelta
 from decimal import Decimal
 
-from app.domain.enums import ContractStatus, Direction, InvoiceStatus, PenaltyMode, RoomKind
+from app.domain import deposits
+from app.domain.enums import ContractStatus, Direction, DocumentKind, InvoiceStatus, PenaltyMode, RoomKind
 from app.domain.proration import add_months
-from app.models import Building, Floor
+from app.models import Allocation, Building, Floor
 from tests import factories
 
 D = Decimal
@@ -46,8 +49,10 @@ EXPECTED = {
     ],
     "wale_area": D("1.35"),  # (1 × 150 + 2 × 80) / 230
     "wale_rent": D("1.33"),  # (1 × 200 000 + 2 × 100 000) / 300 000
-    "invoiced_month": D("136500.00"),
-    "paid_month": D("7900.00"),
+    "deposit_held": {"С-1": D("47000.00")},
+    "invoiced_month": D("139500.00"),  # 136 500 + the rent invoice paid by the offset; not the deposit
+    "paid_month": D("10900.00"),  # 900 + 7 000 unallocated + 3 000 offset; not the deposit's 50 000
+    "deposit_month": (D("50000.00"), D("3000.00"), D("0.00")),  # received, offset, refunded
     "unallocated": D("7000.00"),
 }
 
@@ -89,9 +94,10 @@ def build(session, today):
 
     first = today.replace(day=1)
 
-    def invoice(contract, amount, due, paid="0.00", status=InvoiceStatus.ISSUED.value):
+    def invoice(contract, amount, due, paid="0.00", status=InvoiceStatus.ISSUED.value, kind=DocumentKind.RENT.value):
         return factories.invoice(session, contract, amount=D(amount), paid_amount=D(paid), due_date=due, date=first,
-                                 status=status, number=None if status == InvoiceStatus.PLANNED.value else f"{contract.number}/{amount}/{due:%j}")
+                                 status=status, kind=kind,
+                                 number=None if status == InvoiceStatus.PLANNED.value else f"{contract.number}/{kind}/{amount}/{due:%j}")
 
     for days, amount in ((30, "1000.00"), (31, "2000.00"), (60, "4000.00"), (61, "8000.00"), (90, "16000.00"), (91, "32000.00"),
                          (0, "64000.00")):
@@ -109,5 +115,13 @@ def build(session, today):
     pay(session, date=first, amount=D("7000.00"))
     pay(session, date=first, amount=D("100000.00"), internal_transfer=True)
     pay(session, date=first, amount=D("50000.00"), direction=Direction.OUTGOING.value)
+
+    c1.deposit_amount = D("50000.00")
+    deposit = invoice(c1, "50000.00", first, paid="50000.00", kind=DocumentKind.DEPOSIT.value)
+    session.add(Allocation(payment=pay(session, date=first, amount=D("50000.00"), allocated_amount=D("50000.00")),
+                           invoice=deposit, amount=D("50000.00")))
+    offset = invoice(c1, "3000.00", today - 3 * day)
+    session.flush()
+    deposits.record(session, c1, deposits.OFFSET, "3000.00", first, invoice_id=offset.id)
     session.flush()
     return {"С-1": c1, "С-2": c2, "С-3": c3}

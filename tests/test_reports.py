@@ -5,8 +5,9 @@ from decimal import Decimal
 
 import pytest
 
-from app.domain import reports
-from app.domain.enums import Direction, InvoiceStatus
+from app.domain import deposits, reports
+from app.domain.enums import Direction, DocumentKind, InvoiceStatus
+from app.models import Allocation
 from tests import factories, reports_dataset
 
 D = Decimal
@@ -32,6 +33,9 @@ def test_debtors_per_customer_and_contract_by_age_with_the_penalty(session, toda
     assert found.penalty == EXPECTED["penalty"]
     assert found.total.buckets == [D("6600.00"), D("6000.00"), D("24000.00"), D("32000.00")]
     assert found.total.debt == D("132600.00") and found.total.overdue == D("68600.00")
+    # the deposit held is shown beside the debt, not subtracted from it
+    assert [r.deposit_held for r in found.rows] == [EXPECTED["deposit_held"]["С-1"], D("0.00")]
+    assert found.deposit_held == D("47000.00")
 
 
 def test_vacancy_per_building_and_floor(session, today, dataset):
@@ -53,6 +57,7 @@ def test_rent_roll_with_wale_by_area_and_by_rent(session, today, dataset):
     assert found.rows[1].rooms == "Альфа, этаж 1 — 101, Альфа, этаж 1 — 102"
     assert (found.area, found.rent) == (D("270.00"), D("400000.00"))
     assert (found.wale_area, found.wale_rent) == (EXPECTED["wale_area"], EXPECTED["wale_rent"])
+    assert [r.deposit_held for r in found.rows] == [D("0.00"), D("47000.00"), D("0.00")] and found.deposit_held == D("47000.00")
 
 
 def test_wale_without_any_dated_contract_is_none():
@@ -91,11 +96,33 @@ def test_revenue_by_month_counts_issued_invoices_and_incoming_money_of_the_last_
     assert all((m.invoiced, m.paid) == (0, 0) for m in months[1:-1])
 
 
+def test_revenue_leaves_the_deposit_out_and_counts_its_offset_as_paid(session):
+    """A deposit invoiced and paid in May is held, not revenue; in June 2 000 of it pays a rent
+    invoice (paid on the offset's day) and 1 000 goes back to the tenant (no revenue either)."""
+    contract = factories.contract(session, deposit_amount=D("10000.00"))
+    deposit = factories.invoice(session, contract, kind=DocumentKind.DEPOSIT.value, date=date(2026, 5, 4),
+                                amount=D("10000.00"), paid_amount=D("10000.00"))
+    rent = factories.invoice(session, contract, date=date(2026, 6, 1), amount=D("5000.00"), paid_amount=D("1500.00"))
+    money = factories.payment(session, date=date(2026, 5, 20), amount=D("11500.00"), allocated_amount=D("11500.00"))
+    session.add_all([Allocation(payment=money, invoice=deposit, amount=D("10000.00")),
+                     Allocation(payment=money, invoice=rent, amount=D("1500.00"))])
+    session.flush()
+    deposits.record(session, contract, deposits.OFFSET, "2000.00", date(2026, 6, 10), invoice_id=rent.id)
+    deposits.record(session, contract, deposits.REFUND, "1000.00", date(2026, 6, 12))
+    may, june = reports.revenue(session, date(2026, 6, 15))[-2:]
+    assert (may.invoiced, may.paid, may.deposit_received) == (D("0.00"), D("1500.00"), D("10000.00"))
+    assert (june.invoiced, june.paid, june.deposit_offset, june.deposit_refunded) == (
+        D("5000.00"), D("2000.00"), D("2000.00"), D("1000.00"))
+
+
 def test_start_page_summary(session, today, dataset):
     found = reports.summary(session, today)
     assert (found.aging.debt, found.aging.current, found.aging.buckets) == (
         EXPECTED["all_debt"], EXPECTED["all_current"], EXPECTED["all_buckets"])
-    assert (found.this_month.invoiced, found.this_month.paid) == (EXPECTED["invoiced_month"], EXPECTED["paid_month"])
+    month = found.this_month
+    assert (month.invoiced, month.paid) == (EXPECTED["invoiced_month"], EXPECTED["paid_month"])
+    assert (month.deposit_received, month.deposit_offset, month.deposit_refunded) == EXPECTED["deposit_month"]
+    assert found.months == reports.revenue(session, today)  # the start page's months are the report's
     assert found.unallocated == EXPECTED["unallocated"]
     assert (found.occupied, found.area, found.occupancy) == (EXPECTED["occupied"], EXPECTED["area"], D("0.5094"))
 

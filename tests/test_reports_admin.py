@@ -2,6 +2,7 @@
 chart, opened with openpyxl); the start page's money figures and the lists they link to."""
 import io
 import re
+from decimal import Decimal as D
 from html import unescape
 
 import openpyxl
@@ -57,8 +58,9 @@ def test_debtors_page_and_workbook(client, login_as, dataset):
         assert [c.replace("\xa0", " ") for c in row[2:7]] == [fmt(v) for v in [current, *buckets]]
         assert row[8].replace("\xa0", " ") == fmt(debt)
     assert rows[1][9].replace("\xa0", " ") == fmt(EXPECTED["penalty"])
+    assert [r[10].replace("\xa0", " ") for r in rows] == [fmt(EXPECTED["deposit_held"]["С-1"]), fmt(0)]  # beside the debt
     total = cells(page.text, "report-total")[0]
-    assert total[-1].replace("\xa0", " ") == fmt(EXPECTED["penalty"])
+    assert [c.replace("\xa0", " ") for c in total[-2:]] == [fmt(EXPECTED["penalty"]), fmt(EXPECTED["deposit_held"]["С-1"])]
     assert 'class="arenda-chart"' in page.text and "<script" not in page.text.split("report-chart")[1].split("</div>")[0]
 
     book = workbook(client, "/reports/debtors/")
@@ -66,6 +68,7 @@ def test_debtors_page_and_workbook(client, login_as, dataset):
     assert [c.value for c in sheet[1]][:4] == ["Контрагент", "Договор", "Срок не наступил", "0–30 дн."]
     assert [c.value for c in sheet[2]][:8] == ["ООО «Альфа-Трейд»", "С-1", 64000, 1600, 6000, 24000, 32000, 63600]
     assert sheet.cell(3, 10).value == 50  # С-2's penalty
+    assert (sheet.cell(1, 11).value, sheet.cell(2, 11).value, sheet.cell(3, 11).value) == ("Депозит удержан", 47000, 0)
     by_age = book["По срокам"]
     assert [(r[0].value, r[1].value) for r in by_age.iter_rows(min_row=2)] == [
         ("0–30", 6600), ("31–60", 6000), ("61–90", 24000), ("90+", 32000)]
@@ -93,12 +96,15 @@ def test_rent_roll_page_and_workbook(client, login_as, dataset):
     rows = cells(page.text, "report-row")
     assert [(r[0], r[1], r[8]) for r in rows] == [("№ С-3", "ИП Гамма", "—"), ("№ С-1", "ООО «Альфа-Трейд»", "1,00"),
                                                  ("№ С-2", "ООО «Бета-Сервис»", "2,00")]
+    assert [r[9].replace("\xa0", " ") for r in rows] == [fmt(0), fmt(47000), fmt(0)]
+    assert cells(page.text, "report-total")[0][-1].replace("\xa0", " ") == fmt(47000)
     wale = re.sub(r"<[^>]+>", "", re.search(r'<p id="wale">(.*?)</p>', page.text, re.S).group(1))
     assert "WALE по площади: 1,35 года" in " ".join(wale.split()) and "WALE по аренде: 1,33 года" in " ".join(wale.split())
     book = workbook(client, "/reports/rent-roll/")
     sheet = book["Рент-ролл"]
     assert [c.value for c in sheet[3]][:6] == ["С-1", "ООО «Альфа-Трейд»", "Альфа, этаж 1 — 101, Альфа, этаж 1 — 102", 150, 200000, 16000]
     assert sheet.cell(3, 9).value == 1
+    assert (sheet.cell(1, 10).value, sheet.cell(3, 10).value) == ("Депозит удержан", 47000)
     notes = [sheet.cell(r, 1).value for r in range(5, sheet.max_row + 1) if sheet.cell(r, 1).value]
     assert notes[:2] == ["WALE по площади: 1,35 года", "WALE по аренде: 1,33 года"]
     assert charts_of(book) == {"Рент-ролл": 0, "Окончания по годам": 1}
@@ -109,10 +115,13 @@ def test_revenue_page_and_workbook(client, login_as, dataset, today):
     page = client.get("/reports/revenue/")
     rows = cells(page.text, "report-row")
     assert len(rows) == 12 and rows[-1][0] == f"{today:%m.%Y}"
-    assert [c.replace("\xa0", " ") for c in rows[-1][1:3]] == [fmt(EXPECTED["invoiced_month"]), fmt(EXPECTED["paid_month"])]
+    assert [c.replace("\xa0", " ") for c in rows[-1][1:]] == [
+        fmt(v) for v in (EXPECTED["invoiced_month"], EXPECTED["paid_month"], D("128600.00"), *EXPECTED["deposit_month"])]
+    assert "Обеспечительные платежи — не выручка" in page.text
     book = workbook(client, "/reports/revenue/")
     sheet = book["Выставлено и оплачено"]
-    assert [c.value for c in sheet[13]] == [f"{today:%m.%Y}", 136500, 7900, 128600]
+    assert [c.value for c in sheet[1]][4:] == ["Обеспечительные: получено", "Обеспечительные: зачтено", "Обеспечительные: возвращено"]
+    assert [c.value for c in sheet[13]] == [f"{today:%m.%Y}", 139500, 10900, 128600, 50000, 3000, 0]
     assert charts_of(book) == {"Выставлено и оплачено": 1}
 
 
@@ -152,9 +161,9 @@ def test_start_page_money_figures_link_to_their_rows(client, login_as, session, 
         assert sum(i.amount - i.paid_amount for i in invoices if i.id in ids) == amount
     ids = _listed_ids(client.get(tiles["invoiced"][0]).text, "invoiceview")
     assert sum(i.amount for i in invoices if i.id in ids) == EXPECTED["invoiced_month"]
+    assert EXPECTED["deposit_month"][0] not in {i.amount for i in invoices if i.id in ids}  # the deposit is not revenue
+    assert tiles["paid"][0] == "/reports/revenue/"  # paid leaves the deposit out: the report shows it, no list sums it
     payments = session.query(Payment).all()
-    ids = _listed_ids(client.get(tiles["paid"][0]).text, "paymentview")
-    assert sum(p.amount for p in payments if p.id in ids) == EXPECTED["paid_month"]
     ids = _listed_ids(client.get(tiles["unallocated"][0]).text, "paymentview")
     assert sum(p.amount - p.allocated_amount for p in payments if p.id in ids) == EXPECTED["unallocated"]
     assert client.get(tiles["debt"][0]).status_code == 200 and tiles["occupancy"][0] == "/reports/vacancy/"

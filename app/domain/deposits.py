@@ -58,7 +58,8 @@ class Deposit:
 
 
 def _deposit_invoices(contract_ids):
-    return (Invoice.contract_id.in_(contract_ids), Invoice.kind == billing.DEPOSIT, issuing.in_force(billing.INVOICE))
+    of = () if contract_ids is None else (Invoice.contract_id.in_(contract_ids),)
+    return (*of, Invoice.kind == billing.DEPOSIT, issuing.in_force(billing.INVOICE))
 
 
 def state(session, contract):
@@ -74,15 +75,17 @@ def state(session, contract):
     return Deposit(contract, Decimal(invoiced), Decimal(received), list(operations))
 
 
-def held_by_contract(session, contract_ids):
-    """{contract_id: held deposit} for the contracts holding one (cards and reports)."""
+def held_by_contract(session, contract_ids=None):
+    """{contract_id: held deposit} for the contracts holding one (cards and reports; None: of
+    every contract, so a report of thousands binds no list of ids)."""
     received = dict(session.execute(
         select(Invoice.contract_id, func.sum(Invoice.paid_amount)).where(*_deposit_invoices(contract_ids))
         .group_by(Invoice.contract_id)
     ).all())
     used = dict(session.execute(
         select(DepositOperation.contract_id, func.sum(DepositOperation.amount))
-        .where(DepositOperation.contract_id.in_(contract_ids)).group_by(DepositOperation.contract_id)
+        .where(*(() if contract_ids is None else (DepositOperation.contract_id.in_(contract_ids),)))
+        .group_by(DepositOperation.contract_id)
     ).all())
     held = {pk: Decimal(total) - Decimal(used.get(pk) or 0) for pk, total in received.items()}
     return {pk: amount for pk, amount in held.items() if amount > 0}

@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 
 from app.models import (
     Act, Agreement, Allocation, BankAccount, Building, ContactPerson, Contract, ContractRoom, ContractService,
-    Counterparty, Floor, Invoice, Payment, Room, Section, VatInvoice,
+    Counterparty, DepositOperation, Floor, Invoice, Payment, Room, Section, VatInvoice,
 )
 from app.vocabulary import enums as E
 
@@ -58,8 +58,10 @@ ENTITIES = {e.name: e for e in [
         ("end_in_force", "Окончание с доп. соглашениями"), ("monthly_rent", "Аренда в месяц"),
         ("vat_mode", "НДС"), ("vat_rate", "Ставка НДС"), ("billing_period", "Период счёта"),
         ("invoice_day", "День счёта"), ("payment_term_days", "Срок оплаты, дней"), ("deposit_amount", "Обеспечительный платёж"),
-        ("has_original", "Оригинал получен"), ("comment", "Комментарий"),
-    ], {"status": E.ContractStatus, "vat_mode": E.VatMode, "billing_period": E.BillingPeriod}),
+        ("indexation_mode", "Индексация"), ("indexation_percent", "Индексация, % в год"),
+        ("indexation_month", "Месяц индексации"), ("has_original", "Оригинал получен"), ("comment", "Комментарий"),
+    ], {"status": E.ContractStatus, "vat_mode": E.VatMode, "billing_period": E.BillingPeriod,
+        "indexation_mode": E.IndexationMode}),
     Entity("contract_rooms", "Помещения договоров", ContractRoom, [
         ("contract", "Договор"), ("room", "Помещение"), ("area", "Площадь, м²"), ("rate", "Ставка, ₽/м² в год"),
     ]),
@@ -69,7 +71,7 @@ ENTITIES = {e.name: e for e in [
     Entity("agreements", "Доп. соглашения", Agreement, [
         ("contract", "Договор"), ("number", "Номер"), ("date", "Дата"), ("start_date", "Действует с"),
         ("new_monthly_rent", "Новая аренда в месяц"), ("new_end_date", "Новое окончание"),
-        ("terminates", "Расторжение"), ("comment", "Комментарий"),
+        ("terminates", "Расторжение"), ("indexation", "Индексация"), ("signed", "Подписано"), ("comment", "Комментарий"),
     ]),
     Entity("invoices", "Счета", Invoice, _DOCUMENT + [("due_date", "Оплатить до"), ("paid_amount", "Оплачено")],
            {"kind": E.DocumentKind, "status": E.InvoiceStatus}),
@@ -88,6 +90,10 @@ ENTITIES = {e.name: e for e in [
         ("payment", "Операция"), ("invoice", "Счёт"), ("amount", "Сумма"), ("automatic", "Автоматически"),
         ("created_at", "Создано"),
     ]),
+    Entity("deposit_operations", "Операции с депозитом", DepositOperation, [
+        ("contract", "Договор"), ("date", "Дата"), ("kind", "Вид"), ("amount", "Сумма"), ("invoice", "Счёт"),
+        ("comment", "Комментарий"), ("created_at", "Создано"),
+    ], {"kind": E.DepositOperationKind}),
 ]}
 
 

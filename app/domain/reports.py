@@ -16,20 +16,25 @@ Definitions:
 - rent lost: a free room's asking rent (area × its rate ÷ 12 a month) times its months vacant.
 - WALE: the average remaining term in years ((end in force − today + 1 day) ÷ 365) of the
   contracts in force with an end date, weighted by their area or by their monthly rent.
+- the security deposit (app.domain.deposits) is held, not revenue: deposit invoices are not
+  "invoiced", the money allocated to them is not "paid" (it is the month's deposit received);
+  an offset from the deposit pays a rent invoice, so it is "paid" on its day. The debtors and
+  the rent roll show the deposit held beside the debt, never subtracted from it.
 """
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
-from sqlalchemy import case, func, select, union_all
+from sqlalchemy import case, func, literal, select, union_all
 from sqlalchemy.orm import selectinload
 
-from app.domain import billing, issuing, occupancy, penalties
+from app.domain import billing, deposits, issuing, occupancy, penalties
 from app.domain.contracts import end_in_force, in_force_on, rent_on, rooms_in_force
 from app.domain.enums import ACTIVE_CONTRACT, ContractStatus, Direction, RoomKind
 from app.domain.proration import add_months
 from app.models import (
-    Agreement, AgreementRoom, Building, Contract, ContractRoom, Counterparty, Floor, Invoice, Payment, Room, Section,
+    Agreement, AgreementRoom, Allocation, Building, Contract, ContractRoom, Counterparty, DepositOperation, Floor, Invoice,
+    Payment, Room, Section,
 )
 from app.vocabulary.amounts import kopecks
 
@@ -114,6 +119,7 @@ class DebtorRow:
     contract: str
     aging: Aging
     penalty: Decimal = ZERO  # accrued and not yet charged by a penalty invoice
+    deposit_held: Decimal = ZERO  # beside the debt: an offset is a recorded operation (deposits.record)
 
 
 @dataclass
@@ -122,12 +128,13 @@ class Debtors:
     rows: list
     total: Aging
     penalty: Decimal
+    deposit_held: Decimal = ZERO
     labels: tuple = tuple(label for label, _, _ in BUCKETS)
 
 
 def debtors(session, today):
     """Per customer and contract with an overdue debt or a penalty not yet charged: the debt by
-    age and that penalty; customers by name, their contracts by number."""
+    age, that penalty and the deposit held; customers by name, their contracts by number."""
     found = session.execute(
         select(Contract.id, Contract.number, Counterparty.id, Counterparty.name, *_aging_columns(today))
         .join(Invoice, Invoice.contract_id == Contract.id)
@@ -146,10 +153,12 @@ def debtors(session, today):
         rows[cid] = DebtorRow(customer_id, name, cid, number, Aging(), penalty[cid])
     listed = sorted((r for r in rows.values() if r.aging.overdue or r.penalty),
                     key=lambda r: (r.customer.lower(), r.customer_id, r.contract, r.contract_id))
+    held = deposits.held_by_contract(session, [r.contract_id for r in listed]) if listed else {}
     total = Aging()
     for row in listed:
         total.add(row.aging)
-    return Debtors(today, listed, total, sum((r.penalty for r in listed), ZERO))
+        row.deposit_held = held.get(row.contract_id, ZERO)
+    return Debtors(today, listed, total, sum((r.penalty for r in listed), ZERO), sum(held.values(), ZERO))
 
 
 # --- vacancy ----------------------------------------------------------------------------
@@ -273,6 +282,7 @@ class RentRollRow:
     start: date
     end: date  # in force (None: open-ended)
     years_left: Decimal  # None: open-ended
+    deposit_held: Decimal = ZERO
 
     @property
     def rate(self):
@@ -289,6 +299,7 @@ class RentRoll:
     wale_area: Decimal  # years (None: no contract with an end date)
     wale_rent: Decimal
     expiries: list = field(default_factory=list)  # Expiry by year
+    deposit_held: Decimal = ZERO
 
 
 def years_left(end, today):
@@ -313,7 +324,8 @@ def _room_names(session):
 
 
 def rent_roll(session, today):
-    """Active contracts in force on `today`, by customer: rooms, area, rent, rate, term; WALE."""
+    """Active contracts in force on `today`, by customer: rooms, area, rent, rate, term, the
+    deposit held; WALE."""
     contracts = session.scalars(
         select(Contract).where(Contract.status.in_(ACTIVE_CONTRACT), Contract.start_date <= today)
         .options(selectinload(Contract.customer), selectinload(Contract.rooms),
@@ -332,8 +344,12 @@ def rent_roll(session, today):
             years_left(end, today),
         ))
     rows.sort(key=lambda r: (r.customer.lower(), r.contract, r.contract_id))
+    held = deposits.held_by_contract(session)  # of every contract: the roll lists thousands
+    for row in rows:
+        row.deposit_held = held.get(row.contract_id, ZERO)
     return RentRoll(today, rows, sum((r.area for r in rows), Decimal("0.00")), sum((r.rent for r in rows), ZERO),
-                    wale(rows, lambda r: r.area), wale(rows, lambda r: r.rent), expiries(rows))
+                    wale(rows, lambda r: r.area), wale(rows, lambda r: r.rent), expiries(rows),
+                    sum((r.deposit_held for r in rows), ZERO))
 
 
 @dataclass
@@ -359,8 +375,11 @@ def expiries(rows):
 @dataclass
 class Month:
     start: date  # its first day
-    invoiced: Decimal
-    paid: Decimal
+    invoiced: Decimal  # issued invoices but deposits
+    paid: Decimal  # incoming money but deposits received, plus offsets from the deposit
+    deposit_received: Decimal = ZERO  # incoming money allocated to deposit invoices
+    deposit_offset: Decimal = ZERO
+    deposit_refunded: Decimal = ZERO
 
     @property
     def end(self):
@@ -377,18 +396,51 @@ def _incoming():
     return (Payment.direction == Direction.INCOMING.value) & Payment.internal_transfer.is_(False)
 
 
+# What the deposits did in a month (`_deposit_moves`), beside deposits.OFFSET and deposits.REFUND.
+INVOICED, RECEIVED = "invoiced", "received"
+
+
+def _deposit_moves(first, after):
+    """(day, kind, amount) of the deposits between two days: their issued invoices by date
+    (INVOICED), the money allocated to them by its date (RECEIVED), and the operations. The
+    deposit invoices are found once (no index names them: one scan), for both."""
+    invoices = select(Invoice.id, Invoice.date, Invoice.amount).where(
+        Invoice.kind == billing.DEPOSIT, issuing.in_force(billing.INVOICE)).cte("deposit_invoice")
+    invoiced = select(invoices.c.date.label("day"), literal(INVOICED).label("kind"), invoices.c.amount.label("amount")).where(
+        invoices.c.date >= first, invoices.c.date < after)
+    received = (select(Payment.date, literal(RECEIVED), Allocation.amount)
+                .join(Allocation, Allocation.payment_id == Payment.id).join(invoices, invoices.c.id == Allocation.invoice_id)
+                .where(_incoming(), Payment.date >= first, Payment.date < after))
+    operations = select(DepositOperation.date, DepositOperation.kind, DepositOperation.amount).where(
+        DepositOperation.date >= first, DepositOperation.date < after)
+    moves = union_all(invoiced, received, operations).subquery()
+    return moves.c.day, moves.c.kind, moves.c.amount
+
+
 def revenue(session, today, months=MONTHS):
-    """Per month of the last `months` (today's last): issued invoices by their date, incoming
-    money (not transfers between our own accounts) by its date."""
+    """Per month of the last `months` (today's last): issued invoices but deposits by their date;
+    incoming money (not transfers between our own accounts) but the deposits received, plus the
+    offsets from deposits, by their date; and the deposits received, offset and refunded."""
     starts = month_starts(today, months)
     ends = [add_months(s, 1) for s in starts]
+    # All issued invoices from the index alone, less the deposits' (summed with the deposits' months).
     invoiced = session.execute(select(*(
         _sum(Invoice.amount, (Invoice.date >= s) & (Invoice.date < e)) for s, e in zip(starts, ends)
     )).where(issuing.in_force(billing.INVOICE), Invoice.date >= starts[0], Invoice.date < ends[-1])).one()
-    paid = session.execute(select(*(
+    incoming = session.execute(select(*(
         _sum(Payment.amount, (Payment.date >= s) & (Payment.date < e)) for s, e in zip(starts, ends)
     )).where(_incoming(), Payment.date >= starts[0], Payment.date < ends[-1])).one()
-    return [Month(s, kopecks(i), kopecks(p)) for s, i, p in zip(starts, invoiced, paid)]
+    day, kind, amount = _deposit_moves(starts[0], ends[-1])
+    kinds = (INVOICED, RECEIVED, deposits.OFFSET, deposits.REFUND)
+    found = iter(kopecks(v) for v in session.execute(select(*(
+        _sum(amount, (kind == k) & (day >= s) & (day < e)) for s, e in zip(starts, ends) for k in kinds
+    ))).one())
+    result = []
+    for start, billed, money in zip(starts, invoiced, incoming):
+        deposit_invoiced, received, offset, refunded = (next(found) for _ in kinds)
+        result.append(Month(start, kopecks(billed) - deposit_invoiced, kopecks(money) - received + offset,
+                            received, offset, refunded))
+    return result
 
 
 # --- the start page ---------------------------------------------------------------------
@@ -412,7 +464,7 @@ class Summary:
 
 
 def summary(session, today):
-    """The start page's money and occupancy in a few aggregate queries."""
+    """The start page's money and occupancy in a few aggregate queries (the months: `revenue`'s)."""
     aging = Aging.of(session.execute(select(*_aging_columns(today)).where(_unpaid())).one())
     unallocated = session.scalar(select(_sum(Payment.amount - Payment.allocated_amount)).where(
         _incoming(), Payment.allocated_amount < Payment.amount))

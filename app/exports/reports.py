@@ -6,6 +6,7 @@ from app.domain.words import format_amount
 from app.exports.xlsx import AREA, INTEGER, MONEY, PERCENT, DATE, NUMBER, Chart, Column, Sheet
 
 NOT_DUE = "Срок не наступил"
+DEPOSIT_HELD = "Депозит удержан"
 
 
 def _money(value):
@@ -14,14 +15,16 @@ def _money(value):
 
 def debtors(report):
     bucket_columns = [Column(f"{label} дн.", MONEY) for label in report.labels]
-    rows = ([r.customer, r.contract, r.aging.current, *r.aging.buckets, r.aging.overdue, r.aging.debt, r.penalty]
-            for r in report.rows)
+    rows = ([r.customer, r.contract, r.aging.current, *r.aging.buckets, r.aging.overdue, r.aging.debt, r.penalty,
+             r.deposit_held] for r in report.rows)
     total = report.total
     return [
         Sheet("Должники", [Column("Контрагент"), Column("Договор"), Column(NOT_DUE, MONEY), *bucket_columns,
-                           Column("Просрочено", MONEY), Column("Долг всего", MONEY), Column("Пени не выставлены", MONEY)],
+                           Column("Просрочено", MONEY), Column("Долг всего", MONEY), Column("Пени не выставлены", MONEY),
+                           Column(DEPOSIT_HELD, MONEY)],
               rows, notes=[f"Итого на {report.day:%d.%m.%Y}: просрочено {_money(total.overdue)}, долг {_money(total.debt)}, "
-                           f"пени {_money(report.penalty)}"]),
+                           f"пени {_money(report.penalty)}, депозит удержан {_money(report.deposit_held)} "
+                           "(не уменьшает долг: зачёт — отдельная операция)"]),
         Sheet("По срокам", [Column("Просрочка, дней"), Column("Сумма", MONEY)],
               list(zip(report.labels, total.buckets)),
               chart=Chart("Просроченный долг по срокам", 0, (1,), y_title="₽")),
@@ -51,10 +54,11 @@ def floor_name(row):
 def rent_roll(report):
     columns = [Column("Договор"), Column("Контрагент"), Column("Помещения"), Column("Площадь, м²", AREA),
                Column("Аренда в месяц", MONEY), Column("Ставка, ₽/м² в год", MONEY), Column("Начало", DATE),
-               Column("Окончание", DATE), Column("Лет до окончания", NUMBER)]
-    rows = ([r.contract, r.customer, r.rooms, r.area, r.rent, r.rate, r.start, r.end, r.years_left] for r in report.rows)
+               Column("Окончание", DATE), Column("Лет до окончания", NUMBER), Column(DEPOSIT_HELD, MONEY)]
+    rows = ([r.contract, r.customer, r.rooms, r.area, r.rent, r.rate, r.start, r.end, r.years_left, r.deposit_held]
+            for r in report.rows)
     wale = [f"WALE по площади: {_years(report.wale_area)}", f"WALE по аренде: {_years(report.wale_rent)}",
-            f"Итого: {format_amount(report.area)} м², {_money(report.rent)} в месяц"]
+            f"Итого: {format_amount(report.area)} м², {_money(report.rent)} в месяц, депозиты удержаны {_money(report.deposit_held)}"]
     return [
         Sheet("Рент-ролл", columns, rows, notes=wale),
         Sheet("Окончания по годам", [Column("Год окончания"), Column("Площадь, м²", AREA), Column("Аренда в месяц", MONEY)],
@@ -67,11 +71,18 @@ def _years(value):
     return "—" if value is None else f"{format_amount(value)} года"
 
 
+REVENUE_NOTE = ("Обеспечительные платежи — не выручка: их счета не входят в «Выставлено», полученные по ним деньги — "
+                "не в «Оплачено»; зачёт из обеспечительного платежа оплачивает счёт и входит в «Оплачено» в день зачёта.")
+
+
 def revenue(months):
-    rows = ([f"{m.start:%m.%Y}", m.invoiced, m.paid, m.invoiced - m.paid] for m in months)
+    rows = ([f"{m.start:%m.%Y}", m.invoiced, m.paid, m.invoiced - m.paid, m.deposit_received, m.deposit_offset,
+             m.deposit_refunded] for m in months)
     return [Sheet("Выставлено и оплачено", [Column("Месяц"), Column("Выставлено", MONEY), Column("Оплачено", MONEY),
-                                            Column("Разница", MONEY)], rows,
-                  chart=Chart("Выставлено и оплачено по месяцам", 0, (1, 2), y_title="₽"))]
+                                            Column("Разница", MONEY), Column("Обеспечительные: получено", MONEY),
+                                            Column("Обеспечительные: зачтено", MONEY),
+                                            Column("Обеспечительные: возвращено", MONEY)], rows,
+                  chart=Chart("Выставлено и оплачено по месяцам", 0, (1, 2), y_title="₽"), notes=[REVENUE_NOTE])]
 
 
 # The sheets of each report of app.domain.reports.REPORTS, by the same names.

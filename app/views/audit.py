@@ -96,7 +96,7 @@ def kind_text(value):
 
 # The Excel export writes a column's text through its formatter's `enum.label_of` (views/excel.py).
 changes_html.enum = SimpleNamespace(label_of=changes_text)
-kind_text.enum = SimpleNamespace(label_of=kind_label)
+kind_text.enum = SimpleNamespace(label_of=kind_label, choices=kind_choices)  # also a choice filter (views.base)
 
 
 class AuditView(ArendaModelView):

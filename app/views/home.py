@@ -1,6 +1,7 @@
 """The start page after login: the money (debt today and overdue by age, invoiced and paid this
 month, unallocated money, occupancy; small charts of occupancy and 12 months of invoiced vs
-paid) for whoever reads the reports, each figure a link to its filtered list; and what needs
+paid) for whoever reads the reports, each figure a link to its filtered list (paid: to the
+report, as no list sums paid without the deposits); and what needs
 attention, counted per rule, each count a link to its filtered list — for the lists the user
 may read."""
 from dataclasses import dataclass, field
@@ -13,7 +14,7 @@ from flask_babel import gettext
 
 from app import permissions as P
 from app.domain import attention, reports
-from app.domain.enums import Direction, InvoiceStatus
+from app.domain.enums import DocumentKind, InvoiceStatus
 from app.domain.words import format_amount
 from app.permissions import readable_kinds
 from app.timeutil import today
@@ -82,8 +83,8 @@ class HomeView(IndexView):
         found = reports.summary(self.appbuilder.session, day)
         invoices, payments = lists["invoices"], lists["money"]
         month = found.this_month
-        issued = [("status", "FilterEqual", InvoiceStatus.ISSUED.value)] + within("date", month.start, month.end)
-        incoming = [("direction", "FilterEqual", Direction.INCOMING.value), ("internal_transfer", "FilterNotEqual", ON)]
+        issued = ([("status", "FilterEqual", InvoiceStatus.ISSUED.value), ("kind", "FilterNotEqual", DocumentKind.DEPOSIT.value)]
+                  + within("date", month.start, month.end))
         tiles = [
             Tile(gettext("Задолженность сегодня"), money(found.aging.debt), url_for("DebtorsReportView.page"), "debt"),
             Tile(gettext("Просрочено"), money(found.aging.overdue), list_url(invoices, "overdue"), "overdue"),
@@ -93,8 +94,8 @@ class HomeView(IndexView):
             tiles.append(Tile(gettext("%(days)s дн.", days=label), money(amount), filtered(invoices, "overdue", due), "age"))
         tiles += [
             Tile(gettext("Выставлено в этом месяце"), money(month.invoiced), filtered(invoices, None, issued), "invoiced"),
-            Tile(gettext("Оплачено в этом месяце"), money(month.paid),
-                 filtered(payments, None, incoming + within("date", month.start, month.end)), "paid"),
+            # Paid leaves the deposits out and counts their offsets (reports.revenue): no list sums it, the report shows it.
+            Tile(gettext("Оплачено в этом месяце"), money(month.paid), url_for("RevenueReportView.page"), "paid"),
             Tile(gettext("Не разнесено"), money(found.unallocated), list_url(payments, "not_allocated"), "unallocated"),
             Tile(gettext("Заполняемость"), percent(found.occupancy), url_for("VacancyReportView.page"), "occupancy"),
         ]
