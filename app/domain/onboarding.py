@@ -319,7 +319,7 @@ def _check_contracts(session, rows, plan, parties, rooms):
             record = SimpleNamespace(number=row.number, executor=executor, executor_id=executor.id)
             clash = uniqueness.contract_number(session, record) if executor.id is not None else None
             if clash is not None:
-                made[key] = None
+                made[key] = (None, None)
                 plan.existing[CONTRACTS] += 1
                 continue
             contract = Contract(
@@ -328,12 +328,11 @@ def _check_contracts(session, rows, plan, parties, rooms):
                 vat_mode=row.vat_mode or VatMode.ON_TOP.value, invoice_day=row.invoice_day or 25,
                 payment_term_days=row.payment_term_days if row.payment_term_days is not None else 5, deposit_amount=row.deposit_amount,
             )
-            made[key] = contract
-            plan.contracts.append((contract, []))
-        contract = made[key]
+            made[key] = (contract, [])
+            plan.contracts.append(made[key])
+        contract, lines = made[key]
         if contract is None or room is None:
             continue
-        lines = next(lines for c, lines in plan.contracts if c is contract)
         line = SimpleNamespace(line=row.line, room=room, area=row.area or room.area, rate=row.rate if row.rate is not None else room.rent_rate)
         _rules(plan, CONTRACTS, "contract_room", line, {"area": "area", "rate": "rate"})
         lines.append(line)
@@ -362,8 +361,6 @@ def create(session, plan, today, user_id=None):
         session.add(contract)
         contract_rules.keep_end_in_force(contract)
         contract_rules.record_status_change(session, contract, user_id, "import")
-    session.flush()
-    for contract, _ in plan.contracts:
-        schedule.rebuild(session, contract, today)
+    schedule.plan_new(session, [contract for contract, _ in plan.contracts], today)
     return plan.counts
 

@@ -32,6 +32,7 @@ MAX_WIDTH = 60
 OPTIONS = {"constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False,
            "strings_to_numbers": False}
 YES, NO = "Да", "Нет"
+_NUMBERS = (Decimal, int, float)  # exact types: a bool is written as «Да»/«Нет»
 _FORBIDDEN = str.maketrans({c: " " for c in "[]:*?/\\"})
 
 
@@ -86,6 +87,9 @@ class _SheetWriter:
         self.widths = [len(c.header) + 2 for c in sheet.columns]
         # A number's format per column, looked up once (a text column's numbers get NUMBER's).
         self.number_formats = [formats.get(c.kind) if c.kind != TEXT else formats[NUMBER] for c in sheet.columns]
+        # A writer per column for the type its kind holds, chosen once: 200,000 rows need no
+        # isinstance chain per cell; a value of another type still goes through `_write_any`.
+        self.writers = [self._writer(col, column.kind) for col, column in enumerate(sheet.columns)]
         self.row = 0
 
     def write_header(self):
@@ -95,25 +99,57 @@ class _SheetWriter:
         self.row = 1
 
     def write_row(self, values):
-        ws, r = self.ws, self.row
-        for col, (fmt, value) in enumerate(zip(self.number_formats, values)):
-            if value is None or value == "":
-                continue
-            if isinstance(value, bool):
-                text = YES if value else NO
-                ws.write_string(r, col, text)
-                self._fit(col, text)
-            elif isinstance(value, (Decimal, int, float)):
-                ws.write_number(r, col, float(value), fmt)
-            elif isinstance(value, dt.datetime):
-                ws.write_datetime(r, col, _as_naive(value), self.formats[MOMENT])
-            elif isinstance(value, dt.date):
-                ws.write_datetime(r, col, dt.datetime.combine(value, dt.time()), self.formats[DATE])
-            else:
-                text = value if isinstance(value, str) else ", ".join(map(str, value)) if isinstance(value, (list, tuple)) else str(value)
-                ws.write_string(r, col, text)
-                self._fit(col, text)
+        r = self.row
+        for write, value in zip(self.writers, values):
+            if value is not None and value != "":
+                write(r, value)
         self.row += 1
+
+    def _writer(self, col, kind):
+        ws, general = self.ws, self._write_any
+        if kind == TEXT:
+            def text(r, value):
+                if type(value) is str:
+                    ws.write_string(r, col, value)
+                    if r <= 1000:
+                        self._fit(col, value)
+                else:
+                    general(r, col, value)
+            return text
+        if kind in (DATE, MOMENT):
+            expected, fmt = (dt.date, self.formats[DATE]) if kind == DATE else (dt.datetime, self.formats[MOMENT])
+
+            def date(r, value):
+                if type(value) is expected and (kind == DATE or value.tzinfo is None):
+                    ws.write_datetime(r, col, value, fmt)
+                else:
+                    general(r, col, value)
+            return date
+        fmt = self.number_formats[col]
+
+        def number(r, value):
+            if type(value) in _NUMBERS:
+                ws.write_number(r, col, float(value), fmt)
+            else:
+                general(r, col, value)
+        return number
+
+    def _write_any(self, r, col, value):
+        ws, fmt = self.ws, self.number_formats[col]
+        if isinstance(value, bool):
+            text = YES if value else NO
+            ws.write_string(r, col, text)
+            self._fit(col, text)
+        elif isinstance(value, (Decimal, int, float)):
+            ws.write_number(r, col, float(value), fmt)
+        elif isinstance(value, dt.datetime):
+            ws.write_datetime(r, col, _as_naive(value), self.formats[MOMENT])
+        elif isinstance(value, dt.date):
+            ws.write_datetime(r, col, dt.datetime.combine(value, dt.time()), self.formats[DATE])
+        else:
+            text = value if isinstance(value, str) else ", ".join(map(str, value)) if isinstance(value, (list, tuple)) else str(value)
+            ws.write_string(r, col, text)
+            self._fit(col, text)
 
     def _fit(self, col, text):
         if self.row <= 1000 and len(text) + 2 > self.widths[col]:
