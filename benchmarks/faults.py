@@ -6,9 +6,9 @@
    per executor and kind, and one customer email (outbox row) per issued document;
 2. Redis killed and restarted (append-only file) under make prod (deploy/supervise.py) while
    its worker runs a queue of jobs: /health says 503 while Redis is down, the worker (which
-   exits without Redis) is started again, and every job runs (the one in flight when Redis
-   died is abandoned: RQ retries it when a worker's registry maintenance, every 10 minutes,
-   finds it — the check prints its state).
+   exits without Redis) is started again, and every job runs: the one in flight when Redis
+   died, abandoned, is enqueued again by the restarted worker as it starts (app.jobs.worker);
+   the jobs have no RQ retry, as the nightly job has none.
 
 Needs a PostgreSQL server (ARENDA_BENCH_DATABASE_URL, default the local one) and redis-server.
     python -m benchmarks faults            python -m benchmarks.faults --contracts 20000
@@ -154,7 +154,7 @@ def worker_killed(contracts, work):
 def redis_restarted(work):
     import requests
     from redis import Redis
-    from rq import Queue, Retry
+    from rq import Queue
 
     from tests.processes import free_port, stop_group
 
@@ -171,10 +171,7 @@ def redis_restarted(work):
             try:
                 wait_for(lambda: requests.get(health, timeout=5).status_code == 200, 180, "make prod")
                 queue = Queue("default", connection=Redis.from_url(redis.url))
-                # as our jobs are: with RQ retries (send_outbox's), so the one running when Redis died,
-                # abandoned, is run again once its timeout has passed
-                jobs = [queue.enqueue("time.sleep", 0.5, result_ttl=3600, job_timeout=10, retry=Retry(max=3, interval=1))
-                        for _ in range(JOBS)]
+                jobs = [queue.enqueue("time.sleep", 0.5, result_ttl=3600, job_timeout=10) for _ in range(JOBS)]
                 wait_for(lambda: sum(job.refresh() or job.is_finished for job in jobs) >= 3, 120, "the first jobs")
                 redis.process.kill()  # SIGKILL: no shutdown save, the append-only file is what survives
                 redis.process.wait()
@@ -192,7 +189,8 @@ def redis_restarted(work):
                 verdict = "ok" if finished == JOBS and during.status_code == 503 and after.status_code == 200 else "FAILED"
                 print(f"  Redis down {restarted - down_at:.1f} s (/health {during.status_code} {during.json()['redis']!r}); "
                       f"{finished}/{JOBS} jobs finished" + (f", the last {resumed:.1f} s after the restart" if resumed else " in 300 s")
-                      + f" (make prod restarted the worker: {'yes' if 'starting it again' in (work / 'prod.log').read_text() else 'no'}); "
+                      + f" (make prod restarted the worker: {'yes' if 'starting it again' in (work / 'prod.log').read_text() else 'no'}; "
+                      f"abandoned jobs it enqueued again: {(work / 'prod.log').read_text().count('abandoned by a worker that is gone')}); "
                       f"/health after {after.status_code}: {verdict}"
                       + "".join(f"; job {job.id[:8]} {job.get_status()}" for job in jobs if not job.is_finished))
             finally:
