@@ -12,7 +12,7 @@ from datetime import timedelta
 
 import pytest
 from flask import request
-from sqlalchemy import create_engine, select, text
+from sqlalchemy import create_engine, event, select, text
 
 from app.extensions import db
 from app.jobs.nightly import run_nightly
@@ -43,6 +43,11 @@ def test_a_dropped_database_connection_answers_503_and_the_next_request_works(se
             db.session.execute(text("SELECT 1"))
             assert drop_connections() >= 1
 
+    @event.listens_for(db.session, "after_flush")
+    def drop_mid_write(*_):  # the change is flushed, then the server drops the connection before the commit
+        if request and request.args.get("drop_at_commit"):
+            assert drop_connections() >= 1
+
     try:
         client = login(app.test_client(), role_username("Manager"))
         assert client.get("/contractview/list/").status_code == 200
@@ -57,11 +62,16 @@ def test_a_dropped_database_connection_answers_503_and_the_next_request_works(se
         assert api.status_code == 503 and api.headers["Retry-After"] == "30"
         assert api.json == {"message": "База данных не отвечает. Изменения не сохранены; повторите через минуту."}
         assert client.get("/api/v1/contract/", headers=headers).status_code == 200
+        building = client.post("/api/v1/building/", json={"name": "Корпус Б"}, headers=headers).json["id"]
+        written = client.put(f"/api/v1/building/{building}?drop_at_commit=1", json={"name": "Корпус В"}, headers=headers)
+        assert written.status_code == 503 and written.headers["Retry-After"] == "30"
+        assert client.get(f"/api/v1/building/{building}", headers=headers).json["result"]["name"] == "Корпус Б"
         # dropped between requests: pre-ping replaces the dead pooled connection, nothing fails
         assert drop_connections() >= 1
         assert client.get("/contractview/list/").status_code == 200
         assert client.get("/health").json == {"status": "ok", "database": "ok", "redis": "off"}
     finally:
+        event.remove(db.session, "after_flush", drop_mid_write)  # db.session is shared by every app of the run
         with app.app_context():
             db.engine.dispose()
         admin.dispose()

@@ -2,6 +2,7 @@
 (the same as the forms'), answered as 422 with every message by field; a delete of accounting
 history (app.hooks.history) is a conflict, 409. The save hooks themselves are app.hooks."""
 import sys
+from contextlib import contextmanager
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
@@ -73,8 +74,9 @@ class Unavailable503:
 
 class ArendaInterface(SQLAInterface):
     """FAB's interface, but a database refusal on edit comes out as the IntegrityError it is
-    (FAB wraps it into an English 422), so the resource answers it like one on add: 409; and an
-    id the database cannot hold (text, huge) finds nothing instead of failing in the driver."""
+    (FAB wraps it into an English 422), so the resource answers it like one on add: 409; a
+    database gone on a write as its OperationalError (a 503, not FAB's 422); and an id the
+    database cannot hold (text, huge) finds nothing instead of failing in the driver."""
 
     def get(self, id, *args, **kwargs):
         if as_id(id) is None:
@@ -82,12 +84,23 @@ class ArendaInterface(SQLAInterface):
         return super().get(as_id(id), *args, **kwargs)
 
     def edit(self, item, commit=True):
-        try:
+        with _unwrapped(IntegrityError, OperationalError):
             super().edit(item, commit)
-        except DatabaseException as error:
-            if isinstance(error.__cause__, IntegrityError):
-                raise error.__cause__ from None
-            raise
+
+    def delete(self, item, commit=True):  # FAB's add raises the database's error as it is
+        with _unwrapped(OperationalError):
+            super().delete(item, commit)
+
+
+@contextmanager
+def _unwrapped(*kinds):
+    """FAB's DatabaseException (rolled back already) as the database error of `kinds` behind it."""
+    try:
+        yield
+    except DatabaseException as error:
+        if isinstance(error.__cause__, kinds):
+            raise error.__cause__ from None
+        raise
 
 
 class ArendaApi(Unavailable503, ChecksFields, ModelRestApi):
