@@ -1,7 +1,8 @@
 """Process faults, scripted with figures (the database and SMTP faults are tests/test_faults.py):
 
 1. an rq worker killed (SIGKILL, the worker and its work horse) in the middle of the nightly
-   job on CONTRACTS generated contracts, then the job rerun by a new worker: every due document
+   job on CONTRACTS generated contracts, then the job resumed by a new worker (app.jobs.worker
+   enqueues again the job of a worker that is gone as it starts): every due document
    issued once (none left planned, no two for one period), numbers without gaps or repeats
    per executor and kind, and one customer email (outbox row) per issued document;
 2. Redis killed and restarted (append-only file) under make prod (deploy/supervise.py) while
@@ -35,7 +36,8 @@ JOBS = 20
 
 
 def _worker(redis_url, env, burst=False):
-    command = [sys.executable, "-m", "rq.cli", "worker", "--url", redis_url, "default"] + (["--burst"] if burst else [])
+    command = [sys.executable, "-m", "rq.cli", "worker", "-w", "app.jobs.worker.Worker", "--url", redis_url, "default"]
+    command += ["--burst"] if burst else []
     return subprocess.Popen(command, cwd=ROOT, env=env, start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
@@ -130,16 +132,15 @@ def worker_killed(contracts, work):
             queue = Queue("default", connection=Redis.from_url(redis.url))
             worker = _worker(redis.url, env)
             started = time.monotonic()
-            queue.enqueue("app.jobs.nightly.run_nightly", day, job_timeout=3600)
+            job = queue.enqueue("app.jobs.nightly.run_nightly", day, job_timeout=3600)
             at_kill = wait_for(lambda: _issued_count(app, since), 600, "the first issued batch")
             _kill_with_horse(worker)
             killed_after = time.monotonic() - started
             print(f"  worker killed {killed_after:.1f} s into the nightly job, {at_kill} invoices issued by then")
-            rerun = queue.enqueue("app.jobs.nightly.run_nightly", day, job_timeout=3600)
             started = time.monotonic()
             _worker(redis.url, env, burst=True).wait(1800)
-            rerun.refresh()
-            print(f"  rerun by a new worker: {rerun.get_status()} in {time.monotonic() - started:.1f} s")
+            job.refresh()
+            print(f"  resumed by a new worker: {job.get_status()} in {time.monotonic() - started:.1f} s")
             figures = _check(app, today() + timedelta(days=31), since)
             with app.app_context():
                 from app.extensions import db
@@ -205,7 +206,7 @@ def main(argv=None):
     parser.add_argument("--contracts", type=int, default=3000)
     args = parser.parse_args([] if argv is None else argv)
     work = Path(tempfile.mkdtemp(prefix="arenda-faults-"))
-    print("worker killed mid-way through the nightly job, then the job rerun:")
+    print("worker killed mid-way through the nightly job, then the job resumed by a new worker:")
     worker_killed(args.contracts, work)
     print("Redis killed and restarted under a worker:")
     redis_restarted(work)
