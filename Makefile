@@ -48,12 +48,13 @@ test: install system-deps
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 # The suite again with the clock pinned to days that break date arithmetic: after a 30-day
-# month, the last day of a year, a leap day (tests/conftest.py reads ARENDA_TEST_TODAY).
+# month, the last day of a year, a leap day (tests/conftest.py reads ARENDA_TEST_TODAY). Without
+# the tests marked `processes` (make prod, workers, backups: minutes each, not date-sensitive).
 TEST_DATES ?= 2027-03-01 2027-12-31 2028-02-29
 test-dates: install system-deps
 	@for day in $(TEST_DATES); do \
 		echo "== the suite on $$day"; \
-		ARENDA_TEST_TODAY=$$day $(PY) -m pytest -q $(PYTEST_ARGS) || exit 1; \
+		ARENDA_TEST_TODAY=$$day $(PY) -m pytest -q -m "not processes" $(PYTEST_ARGS) || exit 1; \
 	done
 
 # With Redis (REDIS_URL set): the RQ worker and the one cron scheduler (nightly job at 00:00 UTC,
@@ -62,7 +63,7 @@ worker: install migrate
 	@test -n "$$REDIS_URL" || { echo "REDIS_URL is not set: without Redis, 'make run' runs the nightly job itself"; exit 1; }
 	@TZ=UTC $(VENV)/bin/rq cron app.jobs.cron --url "$$REDIS_URL" & cron=$$!; \
 	trap 'kill $$cron' EXIT INT TERM; \
-	TZ=UTC $(VENV)/bin/rq worker --url "$$REDIS_URL" default
+	TZ=UTC $(VENV)/bin/rq worker -w app.jobs.worker.Worker --url "$$REDIS_URL" default
 
 # Development helpers
 migration: install

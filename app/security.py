@@ -19,6 +19,7 @@ from sqlalchemy import inspect
 
 from app import timeutil
 from app.domain import login_throttle
+from app.api.base import Unavailable503
 from app.permissions import ROLES
 from app.views.staff import StaffGroupView, StaffRoleView, StaffStatsChartView, StaffView
 
@@ -35,7 +36,7 @@ class ArendaAuthDBView(AuthDBView):
         return refused[0] if refused else INVALID_LOGIN
 
 
-class ArendaSecurityApi(SecurityApi):
+class ArendaSecurityApi(Unavailable503, SecurityApi):
     @expose("/login", methods=["POST"])
     @safe
     def login(self):

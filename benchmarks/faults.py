@@ -1,14 +1,15 @@
 """Process faults, scripted with figures (the database and SMTP faults are tests/test_faults.py):
 
 1. an rq worker killed (SIGKILL, the worker and its work horse) in the middle of the nightly
-   job on CONTRACTS generated contracts, then the job rerun by a new worker: every due document
+   job on CONTRACTS generated contracts, then the job resumed by a new worker (app.jobs.worker
+   enqueues again the job of a worker that is gone as it starts): every due document
    issued once (none left planned, no two for one period), numbers without gaps or repeats
    per executor and kind, and one customer email (outbox row) per issued document;
 2. Redis killed and restarted (append-only file) under make prod (deploy/supervise.py) while
    its worker runs a queue of jobs: /health says 503 while Redis is down, the worker (which
-   exits without Redis) is started again, and every job runs (the one in flight when Redis
-   died is abandoned: RQ retries it when a worker's registry maintenance, every 10 minutes,
-   finds it — the check prints its state).
+   exits without Redis) is started again, and every job runs: the one in flight when Redis
+   died, abandoned, is enqueued again by the restarted worker as it starts (app.jobs.worker);
+   the jobs have no RQ retry, as the nightly job has none.
 
 Needs a PostgreSQL server (ARENDA_BENCH_DATABASE_URL, default the local one) and redis-server.
     python -m benchmarks faults            python -m benchmarks.faults --contracts 20000
@@ -35,7 +36,8 @@ JOBS = 20
 
 
 def _worker(redis_url, env, burst=False):
-    command = [sys.executable, "-m", "rq.cli", "worker", "--url", redis_url, "default"] + (["--burst"] if burst else [])
+    command = [sys.executable, "-m", "rq.cli", "worker", "-w", "app.jobs.worker.Worker", "--url", redis_url, "default"]
+    command += ["--burst"] if burst else []
     return subprocess.Popen(command, cwd=ROOT, env=env, start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
@@ -130,16 +132,15 @@ def worker_killed(contracts, work):
             queue = Queue("default", connection=Redis.from_url(redis.url))
             worker = _worker(redis.url, env)
             started = time.monotonic()
-            queue.enqueue("app.jobs.nightly.run_nightly", day, job_timeout=3600)
+            job = queue.enqueue("app.jobs.nightly.run_nightly", day, job_timeout=3600)
             at_kill = wait_for(lambda: _issued_count(app, since), 600, "the first issued batch")
             _kill_with_horse(worker)
             killed_after = time.monotonic() - started
             print(f"  worker killed {killed_after:.1f} s into the nightly job, {at_kill} invoices issued by then")
-            rerun = queue.enqueue("app.jobs.nightly.run_nightly", day, job_timeout=3600)
             started = time.monotonic()
             _worker(redis.url, env, burst=True).wait(1800)
-            rerun.refresh()
-            print(f"  rerun by a new worker: {rerun.get_status()} in {time.monotonic() - started:.1f} s")
+            job.refresh()
+            print(f"  resumed by a new worker: {job.get_status()} in {time.monotonic() - started:.1f} s")
             figures = _check(app, today() + timedelta(days=31), since)
             with app.app_context():
                 from app.extensions import db
@@ -154,7 +155,7 @@ def worker_killed(contracts, work):
 def redis_restarted(work):
     import requests
     from redis import Redis
-    from rq import Queue, Retry
+    from rq import Queue
 
     from tests.processes import free_port, stop_group
 
@@ -171,10 +172,7 @@ def redis_restarted(work):
             try:
                 wait_for(lambda: requests.get(health, timeout=5).status_code == 200, 180, "make prod")
                 queue = Queue("default", connection=Redis.from_url(redis.url))
-                # as our jobs are: with RQ retries (send_outbox's), so the one running when Redis died,
-                # abandoned, is run again once its timeout has passed
-                jobs = [queue.enqueue("time.sleep", 0.5, result_ttl=3600, job_timeout=10, retry=Retry(max=3, interval=1))
-                        for _ in range(JOBS)]
+                jobs = [queue.enqueue("time.sleep", 0.5, result_ttl=3600, job_timeout=10) for _ in range(JOBS)]
                 wait_for(lambda: sum(job.refresh() or job.is_finished for job in jobs) >= 3, 120, "the first jobs")
                 redis.process.kill()  # SIGKILL: no shutdown save, the append-only file is what survives
                 redis.process.wait()
@@ -192,7 +190,8 @@ def redis_restarted(work):
                 verdict = "ok" if finished == JOBS and during.status_code == 503 and after.status_code == 200 else "FAILED"
                 print(f"  Redis down {restarted - down_at:.1f} s (/health {during.status_code} {during.json()['redis']!r}); "
                       f"{finished}/{JOBS} jobs finished" + (f", the last {resumed:.1f} s after the restart" if resumed else " in 300 s")
-                      + f" (make prod restarted the worker: {'yes' if 'starting it again' in (work / 'prod.log').read_text() else 'no'}); "
+                      + f" (make prod restarted the worker: {'yes' if 'starting it again' in (work / 'prod.log').read_text() else 'no'}; "
+                      f"abandoned jobs it enqueued again: {(work / 'prod.log').read_text().count('abandoned by a worker that is gone')}); "
                       f"/health after {after.status_code}: {verdict}"
                       + "".join(f"; job {job.id[:8]} {job.get_status()}" for job in jobs if not job.is_finished))
             finally:
@@ -207,7 +206,7 @@ def main(argv=None):
     parser.add_argument("--contracts", type=int, default=3000)
     args = parser.parse_args([] if argv is None else argv)
     work = Path(tempfile.mkdtemp(prefix="arenda-faults-"))
-    print("worker killed mid-way through the nightly job, then the job rerun:")
+    print("worker killed mid-way through the nightly job, then the job resumed by a new worker:")
     worker_killed(args.contracts, work)
     print("Redis killed and restarted under a worker:")
     redis_restarted(work)

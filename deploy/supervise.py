@@ -2,7 +2,8 @@
 
 1. `flask db upgrade` (stops here if it fails);
 2. gunicorn serving run:app (gunicorn.conf.py: WEB_WORKERS processes × WEB_THREADS threads);
-3. RQ_WORKERS `rq worker` processes (default 2) on the queue;
+3. RQ_WORKERS `rq worker` processes (default 2) on the queue, of app.jobs.worker's class (a worker
+   that starts resumes the job a worker that died left half-done);
 4. with CRON=1 (the default) the one `rq cron app.jobs.cron`, in UTC. Exactly one cron may run
    per installation: on the other machines set CRON=0.
 
@@ -30,7 +31,7 @@ def commands(env):
     python, redis = sys.executable, env["REDIS_URL"]
     yield "web", [python, "-m", "gunicorn", "--config", str(ROOT / "gunicorn.conf.py"), "run:app"]
     for n in range(int(env.get("RQ_WORKERS", "2"))):
-        yield f"worker-{n + 1}", [python, "-m", "rq.cli", "worker", "--url", redis, "default"]
+        yield f"worker-{n + 1}", [python, "-m", "rq.cli", "worker", "-w", "app.jobs.worker.Worker", "--url", redis, "default"]
     if env.get("CRON", "1") != "0":
         yield "cron", [python, "-m", "rq.cli", "cron", "app.jobs.cron", "--url", redis]
 

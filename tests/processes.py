@@ -1,6 +1,6 @@
 """Helpers of the tests that start real processes (make prod's, a redis-server of their own):
-a free port, a fresh PostgreSQL database, a private redis-server, waiting for a URL, and
-stopping a process group. Every wait is bounded."""
+a free port, a fresh PostgreSQL database, a private redis-server, waiting for a URL, a job
+that waits to be released, and stopping a process group. Every wait is bounded."""
 import os
 import shutil
 import signal
@@ -82,6 +82,17 @@ def wait_for(check, seconds, what):
         if time.monotonic() > deadline:
             raise AssertionError(f"{what}: not ready after {seconds} s")
         time.sleep(0.25)
+
+
+def held_job(directory):
+    """An rq job for the fault tests: notes each run in `directory`/runs, then waits (30 s at
+    most) until `directory`/release exists."""
+    directory = Path(directory)
+    with (directory / "runs").open("a") as runs:
+        runs.write(f"{os.getpid()}\n")
+    deadline = time.monotonic() + 30
+    while not (directory / "release").exists() and time.monotonic() < deadline:
+        time.sleep(0.1)
 
 
 def stop_group(process, seconds=30):

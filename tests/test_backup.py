@@ -10,7 +10,8 @@ from tests import factories
 from tests.conftest import login, make_app, role_username
 from tests.processes import ROOT, fresh_database
 
-pytestmark = pytest.mark.skipif(not os.environ.get("ARENDA_TEST_DATABASE_URL"), reason="ARENDA_TEST_DATABASE_URL is not set")
+pytestmark = [pytest.mark.processes,
+              pytest.mark.skipif(not os.environ.get("ARENDA_TEST_DATABASE_URL"), reason="ARENDA_TEST_DATABASE_URL is not set")]
 
 
 def _run(script, *args, url):

@@ -162,6 +162,7 @@ def test_cron_registers_the_nightly_job_at_midnight_utc():
     assert job.next_enqueue_time.astimezone(timezone.utc).time().isoformat() == "00:00:00"
 
 
+@pytest.mark.processes
 @pytest.mark.skipif(not os.environ.get("ARENDA_TEST_REDIS_URL"), reason="ARENDA_TEST_REDIS_URL is not set")
 def test_real_redis_worker_runs_the_job_in_its_own_app(session, database_url, tmp_path):
     from redis import Redis

@@ -211,6 +211,7 @@ def test_the_embedded_sender_thread_delivers_when_woken(app, session, mailbox):
     assert not thread.is_alive()
 
 
+@pytest.mark.processes
 @pytest.mark.skipif(not os.environ.get("ARENDA_TEST_REDIS_URL"), reason="ARENDA_TEST_REDIS_URL is not set")
 def test_a_real_redis_worker_sends_what_a_commit_enqueued(app, session, mailbox, database_url, tmp_path, monkeypatch):
     from redis import Redis

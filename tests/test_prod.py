@@ -7,11 +7,12 @@ import subprocess
 import sys
 from datetime import timedelta
 
+import pytest
 import requests
 
 from tests.processes import ROOT, RedisServer, fresh_database, free_port, needs_services, stop_group, wait_for
 
-pytestmark = needs_services
+pytestmark = [pytest.mark.processes, needs_services]
 
 
 def _leftovers(log_path):

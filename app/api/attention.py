@@ -6,7 +6,7 @@ from flask_appbuilder.security.decorators import protect
 from flask_babel import gettext
 
 from app import permissions as P
-from app.api.base import READ
+from app.api.base import READ, Unavailable503
 from app.domain import attention, dates
 from app.extensions import db
 from app.timeutil import today
@@ -16,7 +16,7 @@ class _BadRequest(Exception):
     pass
 
 
-class AttentionApi(BaseApi):
+class AttentionApi(Unavailable503, BaseApi):
     resource_name = "attention"
     class_permission_name = P.RESOURCE_DASHBOARD
     base_permissions = [P.CAN_READ]

@@ -1,6 +1,8 @@
 """The shared REST resource: compressed read/write permissions and the domain's field rules
 (the same as the forms'), answered as 422 with every message by field; a delete of accounting
 history (app.hooks.history) is a conflict, 409. The save hooks themselves are app.hooks."""
+import sys
+from contextlib import contextmanager
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
@@ -12,7 +14,7 @@ from flask_babel import gettext
 from marshmallow import fields as ma_fields
 from marshmallow_sqlalchemy.fields import Related, RelatedList
 from sqlalchemy import BigInteger, Integer, Numeric
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from werkzeug.exceptions import HTTPException
 
 from app.domain import uniqueness, validation
@@ -59,10 +61,22 @@ def _bad_text(value):
     return False
 
 
+class Unavailable503:
+    """A mixin for every API class: FAB's @safe turns any exception into a 500; a database that
+    dropped the connection or does not answer goes on to the app's handler instead, which answers
+    503 with Retry-After and rolls the session back (app/views/errors.py)."""
+
+    def response_500(self, message=None):
+        if isinstance(sys.exc_info()[1], OperationalError):
+            raise  # @safe calls this inside its `except`: the OperationalError it caught
+        return super().response_500(message)
+
+
 class ArendaInterface(SQLAInterface):
     """FAB's interface, but a database refusal on edit comes out as the IntegrityError it is
-    (FAB wraps it into an English 422), so the resource answers it like one on add: 409; and an
-    id the database cannot hold (text, huge) finds nothing instead of failing in the driver."""
+    (FAB wraps it into an English 422), so the resource answers it like one on add: 409; a
+    database gone on a write as its OperationalError (a 503, not FAB's 422); and an id the
+    database cannot hold (text, huge) finds nothing instead of failing in the driver."""
 
     def get(self, id, *args, **kwargs):
         if as_id(id) is None:
@@ -70,15 +84,26 @@ class ArendaInterface(SQLAInterface):
         return super().get(as_id(id), *args, **kwargs)
 
     def edit(self, item, commit=True):
-        try:
+        with _unwrapped(IntegrityError, OperationalError):
             super().edit(item, commit)
-        except DatabaseException as error:
-            if isinstance(error.__cause__, IntegrityError):
-                raise error.__cause__ from None
-            raise
+
+    def delete(self, item, commit=True):  # FAB's add raises the database's error as it is
+        with _unwrapped(OperationalError):
+            super().delete(item, commit)
 
 
-class ArendaApi(ChecksFields, ModelRestApi):
+@contextmanager
+def _unwrapped(*kinds):
+    """FAB's DatabaseException (rolled back already) as the database error of `kinds` behind it."""
+    try:
+        yield
+    except DatabaseException as error:
+        if isinstance(error.__cause__, kinds):
+            raise error.__cause__ from None
+        raise
+
+
+class ArendaApi(Unavailable503, ChecksFields, ModelRestApi):
     entity = None  # key of app.domain.validation.RULES
     door = "api"  # the source of the history rows this door writes (app.hooks.status_history)
     base_permissions = [CAN_READ, CAN_WRITE]
