@@ -1,6 +1,7 @@
 """Настройки → «Журнал изменений» (Owner only): the audit log (app.hooks.audit) with filters by
 who, when, object kind, door and action, and «Экспорт в Excel»; read-only, the log is history."""
 import functools
+from datetime import date, datetime
 from types import SimpleNamespace
 
 from flask import current_app
@@ -15,7 +16,7 @@ from app.domain.enums import AuditAction, AuditDoor
 from app.models import AuditEntry
 from app.models.audit import BATCH_COUNT, SECRET, change_list, kind_choices, kind_label
 from app.views.base import ArendaModelView
-from app.views.formatters import enum_choices, enum_label, moment, short
+from app.views.formatters import date_ru, enum_choices, enum_label, moment, short
 from app.views.labels import LABELS
 
 # Columns the shared labels (views/labels.py) do not name, as the log shows them.
@@ -60,7 +61,17 @@ def _shown(column, value):
     for enum_cls in _enums().get(column, ()):
         if value in enum_cls.values():
             return gettext(enum_cls.label_of(value))
-    return short(str(value))
+    return _russian_date(value) or short(str(value))
+
+
+def _russian_date(value):
+    """A date or moment stored as ISO text (the log keeps JSON), as the admin shows them."""
+    if not isinstance(value, str) or not value[:4].isdigit() or value[4:5] != "-":
+        return None
+    try:
+        return date_ru(date.fromisoformat(value)) if len(value) == 10 else moment(datetime.fromisoformat(value))
+    except ValueError:
+        return None
 
 
 def _lines(entry_changes):

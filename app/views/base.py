@@ -201,7 +201,7 @@ class ArendaModelView(ChecksFields, ModelView):
     def _choice_filters(self, labels, formatters):
         """Statuses and kinds (columns shown with their enum's labels) are filtered by choosing a label."""
         searched = set(self.search_columns or self.datamodel.get_search_columns_list())
-        # a formatter's stand-in enum without choices (the audit log's labels) keeps its own filter
+        # a formatter's stand-in enum without choices (the audit log's changes) is no status filter
         enums = {c: f.enum for c, f in formatters.items() if hasattr(getattr(f, "enum", None), "choices") and c in searched}
         self.datamodel.filter_converter_class = filters.converter_for(enums, self.datamodel.filter_converter_class)
         self.search_form_extra_fields = {**filters.choice_fields(enums, labels), **(self.search_form_extra_fields or {})}
