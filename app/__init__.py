@@ -34,6 +34,8 @@ def create_app(config=None):
             raise RuntimeError(f"{required} is not set (see README: configuration)")
     Path(app.config["IMG_UPLOAD_FOLDER"]).mkdir(parents=True, exist_ok=True)
 
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+        _without_jit(app.config)
     db.init_app(app)
     migrate.init_app(app, db, directory=MIGRATIONS_DIR, render_as_batch=True, compare_type=True)
     mail.init_app(app)
@@ -55,6 +57,15 @@ def create_app(config=None):
     audit.install(db.session)  # before notify's hooks: their commit forgets the bulk writes the log counts
     notify.init_app(app, request_delivery)
     return app
+
+
+def _without_jit(config):
+    """PostgreSQL sessions without JIT: the start page's and the reports' aggregates cost enough
+    for the planner to compile them, and compiling took longer (~200 ms) than running them."""
+    options = dict(config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+    connect = dict(options.get("connect_args") or {})
+    connect["options"] = f"{connect.get('options', '')} -c jit=off".strip()
+    config["SQLALCHEMY_ENGINE_OPTIONS"] = {**options, "connect_args": connect}
 
 
 @event.listens_for(Engine, "connect")

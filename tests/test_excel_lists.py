@@ -109,7 +109,7 @@ def test_nobody_exports_what_they_cannot_read(client, login_as, parties):
     login_as(P.ROLE_TARIFF)
     assert client.get("/counterpartyview/export/xlsx").status_code == 403
     login_as(P.ROLE_ACCOUNTANT)
-    assert client.get("/settingview/export/xlsx").status_code == 403
+    assert client.get("/keyrateview/export/xlsx").status_code == 403
     client.get("/logout/")
     assert client.get("/counterpartyview/export/xlsx").status_code == 302
 

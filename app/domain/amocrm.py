@@ -15,7 +15,7 @@ from typing import Optional
 from sqlalchemy import select
 
 from app.domain import contracts, schedule, settings
-from app.domain.enums import StatusSource
+from app.domain.enums import N_, StatusSource
 from app.models.integration import ANY_PIPELINE
 from app.models import AmocrmStage, Contract
 
@@ -103,6 +103,13 @@ def _move(session, contract, status, lead, today, report):
     contracts.keep_end_in_force(contract)
     schedule.rebuild(session, contract, today)
     report["changed"].append(entry)
+
+
+def subdomain_problem(value):
+    """The account's subdomain as in its address (example in example.amocrm.ru), or blank."""
+    if value and not value.replace("-", "").isalnum():
+        return N_("Поддомен amoCRM — латинские буквы, цифры и дефис, как в адресе example.amocrm.ru")
+    return None
 
 
 def webhook_token(session, create=True):

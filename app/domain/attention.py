@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Callable
 
-from sqlalchemy import Integer, exists, func, or_, select
+from sqlalchemy import Integer, exists, func, or_, select, union
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql import operators
 from sqlalchemy.sql.elements import BinaryExpression, BindParameter, BooleanClauseList, ColumnElement
@@ -163,8 +163,8 @@ def counts(session, today, kinds=tuple(KINDS)):
         model = KINDS[kind]
         for r in rules_for(kind):
             columns[(kind, r.key)] = _count(model, r.predicate(today))
-        if not _disjoint(kind, today):
-            columns[(kind, None)] = _count(model, predicate(kind, today))
+        if not _disjoint(kind, today):  # overlapping rules: the union of their ids, each read from its index
+            columns[(kind, None)] = _count_any(model, [r.predicate(today) for r in rules_for(kind)])
     if not columns:
         return Counts({}, {})
     row = session.execute(select(*columns.values())).one()
@@ -205,6 +205,13 @@ def _required_status(rule, today):
 
 def _count(model, where):
     return select(func.count()).select_from(model).where(where).scalar_subquery()
+
+
+def _count_any(model, wheres):
+    """Rows matching any of `wheres`, each once: a union of ids, each read from its rule's index
+    (`predicate`'s OR made PostgreSQL read every row of the table)."""
+    ids = union(*(select(model.id).where(where) for where in wheres)).subquery()
+    return select(func.count()).select_from(ids).scalar_subquery()
 
 
 def _flagged(session, kind, today, where):

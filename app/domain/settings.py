@@ -1,5 +1,6 @@
 """Portal settings by key (the `setting` table): one way to read, write and clear them."""
 from app.models import Setting
+from app.models.settings import secret_key
 
 
 def get(session, key):
@@ -19,3 +20,12 @@ def put(session, key, value):
         setting.value = value
         session.add(setting)
     session.flush()
+
+
+def save(session, values):
+    """Save a form's {key: text}: blank removes a key (its default applies again), except a
+    secret (password, token), which a blank field leaves as it was, since it is never shown."""
+    for key, value in values.items():
+        text = "" if value is None else str(value).strip()
+        if text or not secret_key(key):
+            put(session, key, text)

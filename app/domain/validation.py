@@ -139,6 +139,15 @@ def email(value, record):
     return None
 
 
+def web_address(value, record):
+    """An address people open in a browser: http:// or https://, then a host."""
+    if _blank(value):
+        return None
+    if not re.match(r"^https?://[^\s/?#]+[^\s]*$", value.strip()):
+        return N_("Адрес сайта: начните с https:// (например https://arenda.example.ru)")
+    return None
+
+
 def split_emails(text):
     """A recipient list as typed: one address per line, or separated by commas/semicolons."""
     return [part.strip() for part in re.split(r"[\s,;]+", text or "") if part.strip()]

@@ -15,9 +15,14 @@ from app.vocabulary.enums import N_
 SECRET_WORDS = re.compile("password|token|secret", re.IGNORECASE)
 
 
+def secret_key(key):
+    """A key whose value is a secret (the SMTP password, a feed's or a hook's token)."""
+    return bool(SECRET_WORDS.search(key or ""))
+
+
 def holds_secret(setting):
-    """A setting whose value is a secret (the SMTP password, a feed's or a hook's token): never logged."""
-    return bool(SECRET_WORDS.search(setting.key or ""))
+    """A setting holding a secret: never logged."""
+    return secret_key(setting.key)
 
 
 @audited(N_("Настройка"), secret_row=holds_secret)

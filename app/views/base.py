@@ -204,7 +204,9 @@ class ArendaModelView(ChecksFields, ModelView):
         # a formatter's stand-in enum without choices (the audit log's changes) is no status filter
         enums = {c: f.enum for c, f in formatters.items() if hasattr(getattr(f, "enum", None), "choices") and c in searched}
         self.datamodel.filter_converter_class = filters.converter_for(enums, self.datamodel.filter_converter_class)
-        self.search_form_extra_fields = {**filters.choice_fields(enums, labels), **(self.search_form_extra_fields or {})}
+        own = self.search_form_extra_fields or {}  # a view's own select wins (the audit log's kinds are not an enum)
+        chosen = {column: enum for column, enum in enums.items() if column not in own}
+        self.search_form_extra_fields = {**filters.choice_fields(chosen, labels), **own}
 
     def _optional_checkboxes(self, labels):
         """An unticked box means False: FAB would mark NOT NULL booleans as required (in forms

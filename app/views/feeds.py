@@ -12,7 +12,7 @@ from wtforms import SelectField
 
 from app import addresses
 from app import permissions as P
-from app.domain import feeds, settings
+from app.domain import feeds, settings, validation
 from app.domain.enums import N_, FeedMode, InquiryStatus
 from app.errors import DomainError
 from app.extensions import db
@@ -58,8 +58,7 @@ class FeedSettingsView(ArendaPage):
         base = request.form.get("base_url", "").strip()
         managers = {user.id: request.form.get(f"manager-phone-{user.id}", "").strip() for user in feeds.managers(session)}
         problem = next((p for p in map(feeds.phone_problem, [phone, *managers.values()]) if p), None)
-        if problem is None and base and not base.startswith(("http://", "https://")):
-            problem = N_("Адрес сайта: начните с https:// (например https://arenda.example.ru)")
+        problem = problem or validation.web_address(base, None)
         if problem:
             raise DomainError(problem)
         settings.put(session, feeds.PHONE_KEY, phone)

@@ -99,8 +99,9 @@ class AmocrmSettingsView(ArendaPage):
     @transaction(refused=lambda self: redirect(url_for(".page")))
     def save(self):
         subdomain = (request.form.get("subdomain") or "").strip().lower()
-        if subdomain and not subdomain.replace("-", "").isalnum():
-            raise DomainError("Поддомен amoCRM — латинские буквы, цифры и дефис, как в адресе example.amocrm.ru")
+        problem = amocrm.subdomain_problem(subdomain)
+        if problem:
+            raise DomainError(problem)
         settings.put(db.session, amocrm.SUBDOMAIN_KEY, subdomain)
         done(gettext("Настройки amoCRM сохранены"))
         return redirect(url_for(".page"))

@@ -1,5 +1,5 @@
-"""Настройки: the rules for card payments, portal settings, mail settings, the notification
-outbox; Тариф: the account's tariff."""
+"""Настройки: the rules for card payments, portal settings (views.portal_settings), mail settings,
+the notification outbox; Тариф: the account's tariff."""
 from flask import current_app, flash, g, redirect, request, url_for
 from flask_appbuilder import SimpleFormView, expose
 from flask_appbuilder.actions import action
@@ -17,25 +17,14 @@ from app import permissions as P
 from app.domain import card_payments, validation
 from app.domain.enums import NotifyEvent, OutboxStatus, TariffPeriod
 from app.extensions import db
-from app.models import Account, CpiIndex, KeyRate, OutboxMessage, Setting
+from app.models import Account, CpiIndex, KeyRate, OutboxMessage
 from app.notify import events, outbox, sender, settings
 from app.notify.channels import DeliveryError
 from app.timeutil import today
 from app.views.base import ArendaModelView, FieldRules, compressed_permissions
 from app.views.formatters import date_ru, enum_choices, enum_label, moment, money, short, yes_no
+from app.views import portal_settings
 from app.views.pages import ArendaPage, done, transaction
-
-
-class SettingView(ArendaModelView):
-    datamodel = SQLAInterface(Setting)
-    class_permission_name = P.RESOURCE_SETTINGS
-    base_filters = [["key", FilterNotEqual, settings.SECRET]]  # the SMTP password is set on the mail page, never shown
-    list_title = _("Настройки портала")
-    show_title = add_title = edit_title = _("Параметр")
-    list_columns = ["key", "value", "updated_at"]
-    add_columns = ["key", "value"]
-    edit_columns = ["value"]
-    show_columns = ["key", "value", "updated_at"]
 
 
 def resend_messages(view, items):
@@ -266,7 +255,7 @@ def register(appbuilder):
     appbuilder.add_view(CpiIndexView, "CpiIndex", label=_("Индекс потребительских цен"), icon="fa-line-chart", **category)
     appbuilder.add_view(CardRulesView, P.RESOURCE_CARD_RULES, label=_("Правила для платежей с карт"), icon="fa-credit-card",
                         **category)
-    appbuilder.add_view(SettingView, P.MENU_ITEM_PORTAL_SETTINGS, label=_("Настройки портала"), icon="fa-cog", **category)
+    portal_settings.register(appbuilder, **category)
     appbuilder.add_view(MailSettingsView, "Mail", label=_("Почта"), icon="fa-server", **category)
     appbuilder.add_view(OutboxView, P.RESOURCE_OUTBOX, label=_("Уведомления"), icon="fa-envelope", **category)
     appbuilder.add_view(

@@ -47,3 +47,15 @@ class DocumentCardWidget(CardWidget):
     """An invoice, act or VAT invoice card: its buttons (issue, sign, cancel, PDF) under it."""
 
     template = "arenda/widgets/document_show.html"
+
+
+class FormControl:
+    """A WTForms input widget (URL, number, password …) with Bootstrap's look; FAB's own BS3
+    widgets would render every input as type="text"."""
+
+    def __init__(self, widget):
+        self.widget = widget
+
+    def __call__(self, field, **kwargs):
+        kwargs["class"] = "form-control"
+        return self.widget(field, **kwargs)
