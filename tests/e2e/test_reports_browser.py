@@ -1,9 +1,10 @@
-"""The start page's money and the four reports in a real browser: the charts are drawn (inline
-SVG, no CSP violation) and a click on a figure opens its filtered list."""
+"""The start page's money and the four reports in a real browser: the figures of a known dataset,
+the charts drawn (inline SVG, no CSP violation) and a click on a figure opens its filtered list."""
 import os
 
 import pytest
 
+from app.domain.words import format_amount
 from app.permissions import ROLE_ACCOUNTANT
 from app.timeutil import today
 from tests import reports_dataset
@@ -32,6 +33,12 @@ def test_start_page_and_reports_draw_their_charts(page, dataset):
     page.on("pageerror", lambda error: problems.append(str(error)))
     sign_in(page, role_username(ROLE_ACCOUNTANT), PASSWORD)
     page.goto("/")
+    shown = {key: page.locator(f"a.money-{key} .money-value").inner_text().replace("\xa0", " ")
+             for key in ("debt", "overdue", "invoiced", "paid", "unallocated")}
+    expected = reports_dataset.EXPECTED
+    assert shown == {key: f"{format_amount(value)} ₽".replace("\xa0", " ") for key, value in (
+        ("debt", expected["all_debt"]), ("overdue", sum(expected["all_buckets"])), ("invoiced", expected["invoiced_month"]),
+        ("paid", expected["paid_month"]), ("unallocated", expected["unallocated"]))}
     assert page.locator(".home-chart svg.arenda-chart").count() == 3
     assert page.locator(".home-months svg rect").count() > 24  # 12 months × 2 columns, a legend
     _shot(page, "home")
