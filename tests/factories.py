@@ -1,6 +1,6 @@
 """Builders of valid objects with overridable fields; each takes the session and flushes."""
 import itertools
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from app.domain.enums import ActStatus, ContractStatus, Direction, InvoiceStatus, PartyKind, PaymentSource, RoomKind
@@ -75,6 +75,21 @@ def contract(session, rooms=(), **fields):
     session.add(created)
     session.flush()
     return created
+
+
+def billed_contract(session, today, **fields):
+    """A contract of 30 000,00 a month without VAT, from the 1st of last month for about half a
+    year, its schedule built as of `today` (last month's documents due, the next ones planned)."""
+    from app.domain import schedule
+
+    month = today.replace(day=1)
+    start = (month - timedelta(days=1)).replace(day=1)
+    contract_ = contract(
+        session, monthly_rent=Decimal("30000.00"), vat_mode="none", vat_rate=Decimal("0"), date=start - timedelta(days=9),
+        start_date=start, end_date=(month + timedelta(days=155)).replace(day=1) - timedelta(days=1), **fields,
+    )
+    schedule.rebuild(session, contract_, today)
+    return contract_
 
 
 def _document(session, model, contract_, defaults, fields):

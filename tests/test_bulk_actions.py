@@ -2,12 +2,9 @@
 the single actions' domain functions row by row, refusals counted with their reason, the
 rows refused left as they were."""
 import re
-from datetime import timedelta
-from decimal import Decimal
 
 from sqlalchemy import select
 
-from app.domain import schedule
 from app.domain.enums import DocumentKind
 from app.models import Act, Invoice, OutboxMessage
 from app.permissions import ROLE_MANAGER, ROLE_VIEWER
@@ -15,13 +12,7 @@ from tests import factories
 
 
 def _contract(session, today, **fields):
-    month = today.replace(day=1)
-    start = (month - timedelta(days=1)).replace(day=1)
-    contract = factories.contract(
-        session, monthly_rent=Decimal("30000.00"), vat_mode="none", vat_rate=Decimal("0"), date=start - timedelta(days=9),
-        start_date=start, end_date=(month + timedelta(days=155)).replace(day=1) - timedelta(days=1), **fields,
-    )
-    schedule.rebuild(session, contract, today)
+    contract = factories.billed_contract(session, today, **fields)
     session.commit()
     return contract
 

@@ -5,21 +5,10 @@ import re
 from datetime import timedelta
 from decimal import Decimal
 
-from app.domain import allocation, schedule
+from app.domain import allocation
 from app.models import Contract
 from app.permissions import ROLE_MANAGER, ROLE_VIEWER
 from tests import factories
-
-
-def _signed(session, today, **fields):
-    month = today.replace(day=1)
-    start = (month - timedelta(days=1)).replace(day=1)
-    contract = factories.contract(
-        session, monthly_rent=Decimal("30000.00"), vat_mode="none", vat_rate=Decimal("0"), date=start - timedelta(days=9),
-        start_date=start, end_date=(month + timedelta(days=155)).replace(day=1) - timedelta(days=1), **fields,
-    )
-    schedule.rebuild(session, contract, today)
-    return contract
 
 
 def _money(session, contract, today):
@@ -41,7 +30,7 @@ def _text(html, element_id):
 
 
 def test_contract_card_shows_the_debt_today_the_paid_states_and_the_next_documents(session, login_as, today):
-    contract = _signed(session, today)
+    contract = factories.billed_contract(session, today)
     _money(session, contract, today)
     card = login_as(ROLE_MANAGER).get(f"/contractview/show/{contract.id}").text
     assert _text(card, "debt-unpaid") == ["1", "200,00", "₽"]  # 700 left of the first, 500 of the second
@@ -52,7 +41,7 @@ def test_contract_card_shows_the_debt_today_the_paid_states_and_the_next_documen
 
 
 def test_the_schedule_keeps_its_actions_in_a_menu_not_a_red_button_per_row(session, login_as, today):
-    contract = _signed(session, today)
+    contract = factories.billed_contract(session, today)
     session.commit()
     card = login_as(ROLE_MANAGER).get(f"/contractview/show/{contract.id}").text
     assert "btn-danger" not in card.split('id="schedule"')[1]
@@ -60,7 +49,7 @@ def test_the_schedule_keeps_its_actions_in_a_menu_not_a_red_button_per_row(sessi
 
 
 def test_customer_card_shows_balance_open_invoices_and_recent_money(session, login_as, today):
-    contract = _signed(session, today)
+    contract = factories.billed_contract(session, today)
     overdue, later, payment, extra = _money(session, contract, today)
     card = login_as(ROLE_MANAGER).get(f"/counterpartyview/show/{contract.customer_id}").text
     assert _text(card, "customer-unpaid") == ["1", "200,00", "₽"]
@@ -74,13 +63,13 @@ def test_customer_card_shows_balance_open_invoices_and_recent_money(session, log
 
 
 def test_an_executor_card_has_no_customer_money(session, login_as, today):
-    contract = _signed(session, today)
+    contract = factories.billed_contract(session, today)
     session.commit()
     assert 'id="customer-money"' not in login_as(ROLE_MANAGER).get(f"/counterpartyview/show/{contract.executor_id}").text
 
 
 def test_money_list_offers_allocate_on_rows_left_to_allocate_only(session, login_as, today):
-    contract = _signed(session, today)
+    contract = factories.billed_contract(session, today)
     _, _, allocated, left = _money(session, contract, today)
     allocated.amount = Decimal("300.00")
     session.commit()
