@@ -114,3 +114,13 @@ def test_each_request_is_judged_by_its_own_token(client, api_token, session):
     assert client.get("/api/v1/contract/", headers=manager).status_code == 200
     assert client.get("/api/v1/contract/", headers=tariff).status_code == 403
     assert client.get("/api/v1/contract/").status_code == 401
+
+
+def test_a_negative_page_is_refused_with_a_message(client, api_token, session):
+    factories.customer(session)
+    session.commit()
+    headers = api_token(ROLE_MANAGER)
+    refused = client.get("/api/v1/counterparty/?q=(page:-3)", headers=headers)
+    assert refused.status_code == 400 and refused.json["message"] == "Номер страницы (page) — целое число от 0"
+    listed = client.get("/api/v1/counterparty/?q=(page:0)", headers=headers)
+    assert listed.status_code == 200 and listed.json["count"] == 1

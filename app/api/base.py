@@ -40,6 +40,7 @@ TOO_BIG = N_("Слишком большое число: допустимо по 
 NOT_A_NUMBER = N_("Ожидается число")
 BAD_DATE = N_("Дата должна быть между 01.01.1900 и 31.12.2199")
 BAD_TEXT = N_("Недопустимые символы в тексте (нулевой символ или одиночный суррогат UTF-16)")
+NEGATIVE_PAGE = N_("Номер страницы (page) — целое число от 0")
 
 
 def as_id(value):
@@ -115,6 +116,13 @@ class ArendaApi(Unavailable503, ChecksFields, ModelRestApi):
         if type(self.datamodel) is SQLAInterface:
             self.datamodel = ArendaInterface(self.datamodel.obj, self.datamodel._session)
         super().__init__()
+
+    def get_list_headless(self, **kwargs):
+        """A negative page is refused (PostgreSQL would refuse its negative OFFSET with a 500)."""
+        page = (kwargs.get("rison") or {}).get("page")
+        if isinstance(page, int) and page < 0:
+            return self.response_400(message=gettext(NEGATIVE_PAGE))
+        return super().get_list_headless(**kwargs)
 
     def check(self, item):
         if self.entity:
