@@ -9,14 +9,13 @@ from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _
 from markupsafe import Markup
-from wtforms import SelectField
 
 from app import permissions as P
 from app.domain.enums import AuditAction, AuditDoor
 from app.models import AuditEntry
 from app.models.audit import BATCH_COUNT, SECRET, change_list, kind_choices, kind_label
 from app.views.base import ArendaModelView
-from app.views.formatters import date_ru, enum_choices, enum_label, moment, short
+from app.views.formatters import date_ru, enum_label, moment, short
 from app.views.labels import LABELS
 
 # Columns the shared labels (views/labels.py) do not name, as the log shows them.
@@ -107,7 +106,8 @@ def kind_text(value):
 
 # The Excel export writes a column's text through its formatter's `enum.label_of` (views/excel.py).
 changes_html.enum = SimpleNamespace(label_of=changes_text)
-kind_text.enum = SimpleNamespace(label_of=kind_label, choices=kind_choices)  # also a choice filter (views.base)
+# The kind's `choices` make it a select of labels in the search form, as door and action (views.base).
+kind_text.enum = SimpleNamespace(label_of=kind_label, choices=kind_choices)
 
 
 class AuditView(ArendaModelView):
@@ -125,11 +125,6 @@ class AuditView(ArendaModelView):
     label_columns = {
         "moment": _("Когда"), "user_name": _("Кто"), "user": _("Кто"), "door": _("Откуда"), "action": _("Действие"),
         "kind": _("Объект"), "object_id": _("Код объекта"), "changes": _("Изменения (было → стало)"),
-    }
-    search_form_extra_fields = {
-        "door": SelectField(_("Откуда"), choices=enum_choices(AuditDoor)),
-        "action": SelectField(_("Действие"), choices=enum_choices(AuditAction)),
-        "kind": SelectField(_("Объект"), choices=[(kind, _(label)) for kind, label in kind_choices()]),
     }
     formatters_columns = {
         "moment": moment, "door": enum_label(AuditDoor), "action": enum_label(AuditAction), "kind": kind_text,
