@@ -8,9 +8,14 @@ unknown keys are ignored. Amounts, INN/KPP/BIK/accounts and dates are checked st
 a value that does not fit is refused with its line, never cut or guessed. The direction an operation gets here is what the statement's own accounts
 (header and `СекцияРасчСчет`) say, FORMATS.md §A.7; the loader decides by the executors' accounts.
 
-Speed: section markers are found with `bytes.find` and a document body becomes a dict in one
-C-level `dict(map(...))`; Python code runs per document, not per line, and the file is never
-copied whole (a 50 MB statement parses in about a second).
+Speed: a bank writes every document of a statement with the same keys in the same order. The
+first document of each such layout is read the careful way (section markers found with
+`bytes.find`, the body made a dict of every line); its layout then becomes one compiled pattern
+(`_Layout`) that matches the next documents of the file whole, from `СекцияДокумент=` to
+`КонецДокумента`, and captures only the values we read. A document the pattern does not match
+(another layout, a damaged line) is read the careful way, so both ways give the same operations
+and the same errors (tests/imports/test_fuzz.py compares them). Python code runs per document,
+not per line, and the file is never copied whole.
 """
 import codecs
 import re
@@ -35,6 +40,7 @@ _SIDE_KEYS = {side: tuple(side + key for key in ("1", "ИНН", "", "КПП", "�
 DOCUMENT_KEYS = ("Номер", "Дата", "Сумма", "ДатаСписано", "ДатаПоступило", "НазначениеПлатежа", *PURPOSE_LINES,
                  *(key for keys in _SIDE_KEYS.values() for key in keys))
 _FOLDED = {key.casefold(): key for key in DOCUMENT_KEYS}
+_OURS = frozenset(DOCUMENT_KEYS)
 _SPLIT = methodcaller("split", "=", 1)
 
 _DATE = re.compile(r"([0-9]{1,2})\.([0-9]{1,2})\.([0-9]{4})", re.ASCII)
@@ -43,6 +49,11 @@ _INN_PREFIX = re.compile(r"^\s*(?:ИНН\s*)?(\d{10}|\d{12})(?:/\d*)?[\s,]+", re
 _KEY_CP1251 = "Кодировка".encode("cp1251")
 _DECLARED = re.compile(rb"^(" + re.escape(_KEY_CP1251) + rb"|" + re.escape("Кодировка".encode("cp866")) + rb")=[ \t]*(\S*)", re.M)
 _CODEC_NAMES = {"cp866": "DOS (cp866)", "cp1251": "Windows (cp1251)"}
+_UNDEFINED = {codec: bytes(b for b in range(256) if bytes((b,)).decode(codec, "replace") == REPLACEMENT)
+              for codec in _CODEC_NAMES}
+MAX_LAYOUTS = 8  # document layouts learned per file; documents of further ones are read the careful way
+# A line's value as the careful way reads it: all up to its "\n" (a CR before it is stripped with the rest).
+_VALUE, _SKIPPED = rb"=([^\n]*+)\n", rb"=[^\n]*+\n"
 
 
 def encoding_of(data):
@@ -73,7 +84,8 @@ def parse(data: bytes, today) -> list[Operation]:
     """The operations of a statement; `today` bounds its dates (at most a year ahead)."""
     if data.startswith(codecs.BOM_UTF8):
         data = data[len(codecs.BOM_UTF8):]
-    if data.split(b"\n", 1)[0].strip() != SIGNATURE:
+    newline = data.find(b"\n")
+    if data[:newline if newline != -1 else len(data)].strip() != SIGNATURE:
         raise ImportFailed(N_("Это не выписка 1С: первая строка файла должна быть «1CClientBankExchange»."))
     codec = encoding_of(data)
     broken = data.find(REPLACEMENT.encode()) if codec == "utf-8" else -1
@@ -86,8 +98,9 @@ def parse(data: bytes, today) -> list[Operation]:
 class _Reader:
     def __init__(self, data, codec, today):
         self.data, self.codec, self.today = data, codec, today
-        self.words = {name: b"\n" + name.encode(codec) for name in MARKERS}
-        self.next_at = {name: -2 for name in MARKERS}  # where each marker occurs next (-2: not looked for yet)
+        # Any marker word at a line's start: one search finds the nearest (no word begins another).
+        self.markers = re.compile(b"\n(" + b"|".join(re.escape(name.encode(codec)) for name in MARKERS) + b")").search
+        self.marker_names = {name.encode(codec): name for name in MARKERS}
         self.line_pos, self.line_no = 0, 1  # a known line start and its number
         self.own = set()  # the statement's own accounts
         self.operations, self.hints = [], []
@@ -95,6 +108,8 @@ class _Reader:
         self.aliases = {}  # key as spelled in this file -> our spelling, when the letter case differs
         self.dates = {}
         self.sides, self.strings = {}, {}
+        self.layouts = []  # _Layout of documents read so far; none when a part of the file does not decode
+        self.learning = _decodes(data, codec)
 
     def line_at(self, pos):
         """The line number of a position at or after the last one asked (counted incrementally)."""
@@ -104,23 +119,22 @@ class _Reader:
 
     def marker(self, pos):
         """The next marker line at or after `pos`: (name, start of its line, end of the word)."""
-        data, best = self.data, None
-        for name, word in self.words.items():
-            at = self.next_at[name]
-            if at != -1 and at < pos:
-                at = data.find(word, pos)
-                while at != -1 and not _whole_line(data, at + len(word), name == DOCUMENT):
-                    at = data.find(word, at + 1)
-                self.next_at[name] = at
-            if at != -1 and (best is None or at < best[1]):
-                best = (name, at + 1, at + len(word))
-        return best
+        data = self.data
+        found = self.markers(data, pos)
+        while found is not None:
+            name = self.marker_names[found.group(1)]
+            if _whole_line(data, found.end(), name == DOCUMENT):
+                return name, found.start() + 1, found.end()
+            found = self.markers(data, found.start() + 1)
+        return None
 
     def read(self):
         data = self.data
         pos = data.find(b"\n")
         section, start = None, pos
         while True:
+            if section is None and self.layouts:
+                pos = start = self.documents(pos)
             found = self.marker(pos) if pos != -1 else None
             if found is None:
                 break
@@ -131,7 +145,7 @@ class _Reader:
                 self.header(data[start:at], start)
                 if name == DOCUMENT:
                     section, start, kind = DOCUMENT, line_end + 1, self.text(data[word_end:line_end], at).partition("=")[2]
-                    doc_line = self.line_at(at)
+                    doc_at, doc_line = at, self.line_at(at)
                 elif name == ACCOUNTS:
                     section, start = ACCOUNTS, line_end + 1
                 elif name == FILE_END:
@@ -147,6 +161,7 @@ class _Reader:
                     raise failure(self.line_at(at), N_("документ со строки %(start)s не закончен строкой «КонецДокумента».")
                                   % {"start": doc_line})
                 self.document(data[start:at - 1], start, kind, doc_line)
+                self.learn(doc_at, start, at)
                 section, start = None, line_end
             else:  # ACCOUNTS
                 if name != ACCOUNTS_END:
@@ -158,6 +173,32 @@ class _Reader:
         if section is DOCUMENT:
             raise failure(last, N_("файл обрезан: документ со строки %(start)s не закончен.") % {"start": doc_line})
         raise failure(last, N_("файл обрезан: нет строки «КонецФайла»."))
+
+    def documents(self, pos):
+        """Every document from the line after `pos` on that a learned layout matches whole; where the
+        last one's `КонецДокумента` line ends (`pos` when none matched)."""
+        data, layouts, codec = self.data, self.layouts, self.codec
+        line = self.line_at(pos + 1)
+        while True:
+            for layout in layouts:
+                found = layout.match(data, pos + 1)
+                if found is not None:
+                    break
+            else:
+                return pos
+            values = iter(b"\n".join(found.groups()).decode(codec).split("\n"))
+            kind = next(values).strip()
+            self.add(dict(zip(layout.names, map(str.strip, values))), self.strings.setdefault(kind, kind), line)
+            pos, line = found.end() - 1, line + layout.lines
+            self.line_pos, self.line_no = pos + 1, line  # the next line: its start and number
+
+    def learn(self, at, body, end):
+        """After a document read the careful way (its line at `at`, its body from `body` to the
+        `КонецДокумента` line at `end`): its layout, for the documents after it."""
+        if self.learning and len(self.layouts) < MAX_LAYOUTS:
+            layout = _Layout.of(self.data[body:end - 1], self.codec)
+            if layout is not None and all(known.keys != layout.keys for known in self.layouts):
+                self.layouts.append(layout)
 
     def finish(self):
         self.own.discard("")
@@ -230,10 +271,9 @@ class _Reader:
         if not payer.account and not recipient.account:
             raise failure(line, N_("у документа нет ни счёта плательщика, ни счёта получателя."))
         purpose = get("НазначениеПлатежа") or " ".join(filter(None, (get(key) for key in PURPOSE_LINES)))
-        self.operations.append(Operation(
-            line=line, kind=kind, date=self.date(when, line), number=get("Номер", ""), amount=amount(total, line),
-            payer=payer, recipient=recipient, purpose=purpose,
-        ))
+        # positional (line, kind, date, number, amount, payer, recipient, purpose): half the cost of keywords
+        self.operations.append(Operation(line, kind, self.date(when, line), get("Номер", ""), amount(total, line),
+                                         payer, recipient, purpose))
         # The direction waits until every account of the statement is known (a header may list them late).
         self.hints.append((_other(get("ПлательщикСчет", ""), payer.account), _other(get("ПолучательСчет", ""), recipient.account),
                            bool(get("ДатаПоступило")), bool(get("ДатаСписано"))))
@@ -278,6 +318,55 @@ class _Reader:
 
 
 _CODE_KEYS = {"inn": "ИНН", "kpp": "КПП", "bik": "БИК", "account": "РасчСчет"}
+
+
+class _Layout:
+    """The keys of a document in their order, as a pattern matching such a document whole from its
+    `СекцияДокумент=` line through its `КонецДокумента` line and capturing the kind and the values
+    of our keys (`names`). A document it matches gives the dict the careful way gives (a value
+    holds no line break; the codec's whole-file check ruled out undecodable bytes)."""
+
+    def __init__(self, keys, names, pattern):
+        self.keys, self.names, self.match = keys, names, pattern.match
+        self.lines = len(keys) + 2  # with the СекцияДокумент and КонецДокумента lines
+
+    @classmethod
+    def of(cls, body, codec):
+        """The layout of a document body; None unless every line is «key=value», our keys are spelled
+        our way and each occurs once (other documents keep the careful way)."""
+        keys, names = [], []
+        parts = [re.escape(DOCUMENT.encode(codec)) + _VALUE]
+        for line in body.split(b"\n"):
+            key, sep, _ = line.partition(b"=")
+            if not sep:
+                return None
+            text = key.decode(codec)
+            if text in _OURS:
+                if text in names:
+                    return None
+                names.append(text)
+                parts.append(re.escape(key) + _VALUE)
+            elif _FOLDED.get(text.strip().casefold()):
+                return None
+            else:
+                parts.append(re.escape(key) + _SKIPPED)
+            keys.append(key)
+        parts.append(re.escape(DOCUMENT_END.encode(codec)) + rb"\r?\n")
+        return cls(tuple(keys), tuple(names), re.compile(b"".join(parts)))
+
+
+def _decodes(data, codec):
+    """Does the whole file decode? (Only then may a layout decode just the values it captures.)"""
+    if codec in _UNDEFINED:  # a single-byte codec: none of the bytes it has no letter for
+        return not any(byte in data for byte in _UNDEFINED[codec])
+    decoder, view, step = codecs.getincrementaldecoder(codec)(), memoryview(data), 1 << 22
+    try:
+        for at in range(0, len(view), step):
+            decoder.decode(view[at:at + step])
+        decoder.decode(b"", True)
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def _whole_line(data, pos, may_have_value):

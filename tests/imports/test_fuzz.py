@@ -2,6 +2,7 @@
 with another exception (which would surface as a server error instead of a clear message)."""
 from datetime import date
 from pathlib import Path
+from unittest import mock
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -55,6 +56,63 @@ def test_lines_of_real_keys_in_any_order(lines, newline, codec):
 @given(edits_of(VALID))
 def test_a_valid_statement_damaged_anywhere(edits):
     parses_or_refuses(damaged(VALID, edits))
+
+
+def outcome(data, layouts):
+    """What the parser gives — the operations, or the error's text — reading documents by their learned
+    layouts (`layouts`: how many it may learn) or each the careful way (0)."""
+    with mock.patch.object(client_bank, "MAX_LAYOUTS", layouts):
+        try:
+            return client_bank.parse(data, date(2026, 12, 1))
+        except ImportFailed as error:
+            return str(error)
+
+
+def same_both_ways(data):
+    assert outcome(data, client_bank.MAX_LAYOUTS) == outcome(data, 0)
+
+
+STRANGER = dict(TENANT, name="ИП Сидоров", inn="500100732259", kpp="", account="40802810500000001234")
+DOCUMENTS = [
+    document(1, date(2026, 2, 3), "1200.00", TENANT, OURS, "Оплата по счету № А-57"),
+    document(2, date(2026, 2, 4), "500", OURS, TENANT, "Возврат", incoming=False),
+    document(3, date(2026, 2, 5), "77,10", STRANGER, OURS, "Аренда", kind="Банковский ордер"),
+    document(4, date(2026, 2, 6), "1200.00", TENANT, OURS, "Оплата по счету № А-58"),
+    [line.replace("Очередность=5", "Очередность=5\r\nКодНазПлатежа=1") for line in
+     document(5, date(2026, 2, 7), "99.99", TENANT, OURS, "Другой порядок ключей")],
+    document(6, date(2026, 2, 8), "10.00", STRANGER, OURS, "Ещё"),
+]
+SEVERAL = {newline: statement(DOCUMENTS, newline=newline) for newline in ("\r\n", "\n")}
+
+
+def test_documents_after_the_first_of_their_layout_are_read_by_it():
+    reader = client_bank._Reader(SEVERAL["\r\n"], "cp1251", date(2026, 12, 1))
+    operations = reader.read()
+    assert [op.number for op in operations] == ["1", "2", "3", "4", "5", "6"]
+    assert len(reader.layouts) == 2  # documents 2, 3, 4 and 6 were read by the first one's layout
+    same_both_ways(SEVERAL["\r\n"])
+
+
+@FUZZ
+@given(st.sampled_from(sorted(SEVERAL)), st.data())
+def test_layouts_read_a_damaged_statement_as_the_careful_way_does(newline, data):
+    """Whatever the damage (a key respelled, a value with a line break, a missing end, bytes that do not
+    decode), reading by layouts gives the same operations or the same error as reading every document
+    the careful way."""
+    statement_bytes = SEVERAL[newline]
+    same_both_ways(damaged(statement_bytes, data.draw(edits_of(statement_bytes))))
+
+
+@FUZZ
+@given(st.lists(st.sampled_from(["Сумма", "сумма", "Сумма ", " Дата", "Номер", "Номер", "ПлательщикИНН", "Неизвестный",
+                                 "ПолучательСчет", "НазначениеПлатежа"]), min_size=1, max_size=8),
+       st.sampled_from(["cp1251", "cp866", "utf-8"]))
+def test_layouts_with_respelled_or_repeated_keys(keys, codec):
+    """A document whose keys are respelled, repeated or unknown, after one of the usual layout: the same
+    operations or error both ways."""
+    extra = [f"{key}={n}" for n, key in enumerate(keys)]
+    documents = [DOCUMENTS[0], DOCUMENTS[3][:-1] + extra + ["КонецДокумента"], DOCUMENTS[3]]
+    same_both_ways(statement(documents, codec=codec, encoding_name="DOS" if codec == "cp866" else "Windows"))
 
 
 XML = (Path(__file__).resolve().parent.parent / "fixtures" / "v8_xml" / "money.xml").read_bytes()
