@@ -86,6 +86,7 @@ class AutoAllocation:
     def __init__(self, session, payer_inns):
         customer, executor = aliased(Counterparty), aliased(Counterparty)
         self.open = defaultdict(list)  # (customer INN, executor INN, amount) -> [Candidate]
+        one = {}.setdefault  # one string per INN and KPP: tens of thousands of invoices share a few
         for clause in bulk.where_in(session, customer.inn, (inn for inn in payer_inns if inn)):
             query = (
                 select(Invoice.id, Invoice.number, Invoice.amount, customer.inn, customer.kpp, executor.inn, executor.kpp)
@@ -94,8 +95,10 @@ class AutoAllocation:
                 .where(Invoice.status == InvoiceStatus.ISSUED.value, Invoice.paid_amount == 0, Invoice.amount > 0, clause)
                 .order_by(Invoice.id)
             )
-            for invoice_id, number, amount, c_inn, c_kpp, e_inn, e_kpp in session.execute(query):
-                self.open[(c_inn, e_inn, amount)].append(Candidate(invoice_id, number or "", c_kpp or "", e_kpp or ""))
+            for invoice_id, number, amount, c_inn, c_kpp, e_inn, e_kpp in session.execute(query.execution_options(yield_per=5000)):
+                c_kpp, e_kpp = c_kpp or "", e_kpp or ""
+                self.open[(one(c_inn, c_inn), one(e_inn, e_inn), amount)].append(
+                    Candidate(invoice_id, number or "", one(c_kpp, c_kpp), one(e_kpp, e_kpp)))
 
     def match(self, payer_inn, payer_kpp, recipient_inn, recipient_kpp, amount, purpose):
         """(invoice id or None, reason); a chosen invoice is not offered to a later payment."""

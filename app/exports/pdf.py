@@ -11,7 +11,6 @@ from pathlib import Path
 
 import segno
 from jinja2 import Environment, FileSystemLoader, select_autoescape
-from weasyprint import HTML
 
 from app.domain import payment_qr
 from app.domain.enums import VatMode
@@ -44,6 +43,10 @@ def _rows(document, mode):
 
 
 def _render(template, **context):
+    # WeasyPrint with its Pango bindings is ~30 MB: loaded at a process's first PDF, not by every
+    # process that imports the app (a bank import, a worker's other jobs).
+    from weasyprint import HTML
+
     return HTML(string=_env.get_template(template).render(**context), base_url=str(TEMPLATES)).write_pdf()
 
 

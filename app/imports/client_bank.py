@@ -82,6 +82,30 @@ def encoding_of(data):
 
 def parse(data: bytes, today) -> list[Operation]:
     """The operations of a statement; `today` bounds its dates (at most a year ahead)."""
+    return [operation for batch in _Reader(*_opened(data), today).read() for operation in batch]
+
+
+class Batches:
+    """A statement's operations in lists of at most `size`, in file order, for a file too big to hold
+    parsed whole; it can be iterated more than once, reading the file again each time. Before its first
+    batch it reads the whole file once, for its errors (the same as `parse`'s, the first in the file
+    first) and for the statement's own accounts, which every operation's direction needs."""
+
+    def __init__(self, data, today, size):
+        self.data, self.codec = _opened(data)
+        self.today, self.size, self.own = today, size, None
+
+    def __iter__(self):
+        if self.own is None:
+            reader = _Reader(self.data, self.codec, self.today)
+            for _ in reader.read(self.size):
+                pass  # its batches are dropped: their directions may lack accounts declared later
+            self.own = reader.own
+        return _Reader(self.data, self.codec, self.today, self.own).read(self.size)
+
+
+def _opened(data):
+    """The statement's bytes (without a BOM) and codec, once its first line and encoding are checked."""
     if data.startswith(codecs.BOM_UTF8):
         data = data[len(codecs.BOM_UTF8):]
     newline = data.find(b"\n")
@@ -92,17 +116,17 @@ def parse(data: bytes, today) -> list[Operation]:
     if broken >= 0:
         raise failure(data.count(b"\n", 0, broken) + 1, N_(
             "файл в испорченной кодировке: русские буквы заменены знаком «�». Выгрузите выписку из банка заново."))
-    return _Reader(data, codec, today).read()
+    return data, codec
 
 
 class _Reader:
-    def __init__(self, data, codec, today):
+    def __init__(self, data, codec, today, own=()):
         self.data, self.codec, self.today = data, codec, today
         # Any marker word at a line's start: one search finds the nearest (no word begins another).
         self.markers = re.compile(b"\n(" + b"|".join(re.escape(name.encode(codec)) for name in MARKERS) + b")").search
         self.marker_names = {name.encode(codec): name for name in MARKERS}
         self.line_pos, self.line_no = 0, 1  # a known line start and its number
-        self.own = set()  # the statement's own accounts
+        self.own = set(own)  # the statement's own accounts (all of them when given)
         self.operations, self.hints = [], []
         self.seen = set(DOCUMENT_KEYS)  # keys met so far
         self.aliases = {}  # key as spelled in this file -> our spelling, when the letter case differs
@@ -128,13 +152,14 @@ class _Reader:
             found = self.markers(data, found.start() + 1)
         return None
 
-    def read(self):
+    def read(self, size=None):
+        """Generator: the operations in file order, in lists of `size` (None: one list, at the end)."""
         data = self.data
         pos = data.find(b"\n")
         section, start = None, pos
         while True:
             if section is None and self.layouts:
-                pos = start = self.documents(pos)
+                pos = start = yield from self.documents(pos, size)
             found = self.marker(pos) if pos != -1 else None
             if found is None:
                 break
@@ -145,7 +170,7 @@ class _Reader:
                 self.header(data[start:at], start)
                 if name == DOCUMENT:
                     section, start, kind = DOCUMENT, line_end + 1, self.text(data[word_end:line_end], at).partition("=")[2]
-                    doc_at, doc_line = at, self.line_at(at)
+                    doc_line = self.line_at(at)
                 elif name == ACCOUNTS:
                     section, start = ACCOUNTS, line_end + 1
                 elif name == FILE_END:
@@ -153,7 +178,8 @@ class _Reader:
                     if rest.strip():
                         raise failure(self.line_at(line_end + 1 + len(rest) - len(rest.lstrip())),
                                       N_("после «КонецФайла» не должно быть данных."))
-                    return self.finish()
+                    yield self.take()
+                    return
                 else:
                     raise failure(self.line_at(at), N_("конец раздела без его начала."))
             elif section is DOCUMENT:
@@ -161,8 +187,10 @@ class _Reader:
                     raise failure(self.line_at(at), N_("документ со строки %(start)s не закончен строкой «КонецДокумента».")
                                   % {"start": doc_line})
                 self.document(data[start:at - 1], start, kind, doc_line)
-                self.learn(doc_at, start, at)
+                self.learn(start, at)
                 section, start = None, line_end
+                if size and len(self.operations) >= size:
+                    yield self.take()
             else:  # ACCOUNTS
                 if name != ACCOUNTS_END:
                     raise failure(self.line_at(at), N_("раздел «СекцияРасчСчет» не закончен строкой «КонецРасчСчет»."))
@@ -174,11 +202,12 @@ class _Reader:
             raise failure(last, N_("файл обрезан: документ со строки %(start)s не закончен.") % {"start": doc_line})
         raise failure(last, N_("файл обрезан: нет строки «КонецФайла»."))
 
-    def documents(self, pos):
-        """Every document from the line after `pos` on that a learned layout matches whole; where the
-        last one's `КонецДокумента` line ends (`pos` when none matched)."""
+    def documents(self, pos, size):
+        """Generator: every document from the line after `pos` on that a learned layout matches whole,
+        its operations in batches as `read`'s; returns where the last one's `КонецДокумента` line ends
+        (`pos` when none matched)."""
         data, layouts, codec = self.data, self.layouts, self.codec
-        line = self.line_at(pos + 1)
+        line = self.line_at(pos) + 1  # `pos` ends a line: the number of the next one
         while True:
             for layout in layouts:
                 found = layout.match(data, pos + 1)
@@ -190,23 +219,32 @@ class _Reader:
             kind = next(values).strip()
             self.add(dict(zip(layout.names, map(str.strip, values))), self.strings.setdefault(kind, kind), line)
             pos, line = found.end() - 1, line + layout.lines
-            self.line_pos, self.line_no = pos + 1, line  # the next line: its start and number
+            self.line_pos, self.line_no = pos, line - 1  # `pos` ends the КонецДокумента line
+            if size and len(self.operations) >= size:
+                yield self.take()
 
-    def learn(self, at, body, end):
-        """After a document read the careful way (its line at `at`, its body from `body` to the
-        `КонецДокумента` line at `end`): its layout, for the documents after it."""
+    def learn(self, body, end):
+        """After a document read the careful way (its body from `body` to its `КонецДокумента` line at
+        `end`): its layout, for the documents after it."""
         if self.learning and len(self.layouts) < MAX_LAYOUTS:
             layout = _Layout.of(self.data[body:end - 1], self.codec)
             if layout is not None and all(known.keys != layout.keys for known in self.layouts):
                 self.layouts.append(layout)
 
-    def finish(self):
+    def take(self):
+        """The operations read since the last batch, with their directions from the statement's accounts
+        (all known by now when they were given, or at the end of the file). The parties and strings
+        shared within a batch are forgotten with it, so that memory stays that of one batch."""
+        operations, hints = self.operations, self.hints
+        self.operations, self.hints = [], []
+        self.sides.clear()
+        self.strings.clear()
         self.own.discard("")
         declared = tuple(sorted(self.own))  # one tuple for every operation the accounts do not place
-        for operation, hint in zip(self.operations, self.hints):
+        for operation, hint in zip(operations, hints):
             operation.accounts = declared
             operation.direction = self.direction(operation, *hint)
-        return self.operations
+        return operations
 
     def text(self, chunk, pos):
         try:

@@ -27,14 +27,16 @@ from app.imports.operation import failure
 from app.models import BankAccount, Counterparty, ImportBatch, Payment
 from app.timeutil import utcnow
 
+CHUNK = 2000
 CLIENT_BANK, V8_XML = "client-bank", "v8-xml"
+# The operations of a file in batches of at most CHUNK, iterable twice: a statement is read a batch at a
+# time (it may be hundreds of MB); a 1C XML file is parsed whole (lxml holds its tree anyway).
 FORMATS = {
-    CLIENT_BANK: (client_bank.parse, PaymentSource.BANK_STATEMENT.value),
-    V8_XML: (v8_xml.parse, PaymentSource.V8_XML.value),
+    CLIENT_BANK: (lambda data, today: client_bank.Batches(data, today, CHUNK), PaymentSource.BANK_STATEMENT.value),
+    V8_XML: (lambda data, today: [v8_xml.parse(data, today)], PaymentSource.V8_XML.value),
 }
 SIZE_SETTING = "money.import_max_mb"
 DEFAULT_MAX_MB = 50
-CHUNK = 5000
 SIDES_KEPT = 5000  # parties whose columns are kept for reuse during one import
 REASONS_KEPT = 1000  # per import, in its report: why operations stayed not allocated (the first ones)
 INCOMING, OUTGOING = Direction.INCOMING.value, Direction.OUTGOING.value
@@ -74,11 +76,11 @@ def import_file(session, data, fmt="auto", *, today, filename=None, user_id=None
     """Parse and load one file; its ImportBatch. A bad file raises ImportFailed: the caller rolls back.
     `today` (the door's `app.timeutil.today()`) bounds the operations' dates."""
     check_size(session, len(data))
-    if not data.strip():
+    if not data or data.isspace():  # (data.strip() would copy a file of hundreds of MB)
         raise ImportFailed(N_("Файл пуст."))
     fmt = detect(data) if fmt == "auto" else fmt
-    parse, source = FORMATS[fmt]
-    return load(session, parse(data, today), source, fmt, filename=filename, sha256=hashlib.sha256(data).hexdigest(),
+    batches, source = FORMATS[fmt]
+    return load(session, batches(data, today), source, fmt, filename=filename, sha256=hashlib.sha256(data).hexdigest(),
                 user_id=user_id)
 
 
@@ -102,6 +104,12 @@ def dedupe_key(source, operation, direction):
         basis = "|".join((direction, operation.date.isoformat(), operation.number, str(operation.amount), payer.account,
                           recipient.account, payer.inn, recipient.inn, operation.purpose))
     return hashlib.sha256(basis.encode()).hexdigest()
+
+
+def _keyed(ours, source, operation):
+    """(direction, dedupe key) of an operation; ImportFailed for a stranger's account."""
+    direction = ours.direction(operation)
+    return direction, dedupe_key(source, operation, direction)
 
 
 class _Ours:
@@ -161,16 +169,16 @@ class _Rows:
     def __init__(self, source, batch_id, recogniser):
         self.common = dict(source=source, batch_id=batch_id, payer_is_bank=False, comment=None, allocated_amount=ZERO)
         self.recogniser = recogniser
-        self.sides = {}  # id(Side) -> its columns, as payer and as recipient
+        self.sides = {}  # (id(Side), prefix) -> (the Side, kept alive so that its id stays its own; its columns)
 
     def side(self, side, prefix):
-        found = self.sides.get((id(side), prefix))  # the operations keep their sides alive: ids stay unique
+        found = self.sides.get((id(side), prefix))
         if found is None:
             if len(self.sides) >= SIDES_KEPT:
                 self.sides.clear()
             values = dict(name=side.name, inn=side.inn, kpp=side.kpp, account=side.account, bik=side.bik, bank=side.bank)
-            found = self.sides[(id(side), prefix)] = {f"{prefix}_{k}": _clip(v, f"{prefix}_{k}") for k, v in values.items()}
-        return found
+            found = self.sides[(id(side), prefix)] = (side, {f"{prefix}_{k}": _clip(v, f"{prefix}_{k}") for k, v in values.items()})
+        return found[1]
 
     def row(self, operation, direction, key, internal):
         payer = operation.payer
@@ -194,30 +202,41 @@ def _existing_keys(session, keys):
     return found
 
 
-def load(session, operations, source, fmt, filename=None, sha256=None, user_id=None):
-    """Store `operations` (from one file) as one ImportBatch; returns it. Nothing is committed here."""
+def load(session, batches, source, fmt, filename=None, sha256=None, user_id=None):
+    """Store the operations of one file — `batches`, lists of them in file order, iterated twice — as one
+    ImportBatch; returns it. Nothing is committed here. The first pass refuses what cannot be stored (the
+    first bad operation in the file first) and tells the new operations from those stored before or
+    repeated in the file; only then the second stores the new ones, a batch at a time, so that a big
+    file takes the memory of one batch."""
     ours, recogniser = _Ours(session), card_payments.Recogniser(card_payments.load(session))
-    keyed = [(operation, ours.direction(operation)) for operation in operations]
-    keyed = [(operation, direction, dedupe_key(source, operation, direction)) for operation, direction in keyed]
-    internal = {id(operation) for operation, _, _ in keyed if ours.internal(operation)}
     batch = ImportBatch(filename=filename, format=fmt, sha256=sha256, created_by_id=user_id)
     session.add(batch)
     session.flush()
-    seen = _existing_keys(session, (key for _, _, key in keyed))
-    fresh = []
-    for item in keyed:
-        if item[2] not in seen:
-            seen.add(item[2])
-            fresh.append(item)
-    auto = matching.AutoAllocation(session, {operation.payer.inn for operation, direction, _ in fresh if direction == INCOMING})
+    fresh, payers, seen = bytearray(), set(), set()  # fresh[n]: the file's n-th operation is new
+    for operations in batches:
+        keyed = [(operation, *_keyed(ours, source, operation)) for operation in operations]
+        stored = _existing_keys(session, [key for _, _, key in keyed])
+        for operation, direction, key in keyed:
+            new = key not in stored and key not in seen
+            if new:
+                seen.add(key)
+                if direction == INCOMING:
+                    payers.add(operation.payer.inn)
+            fresh.append(new)
+    operations_count = len(fresh)
+    del seen
+    auto = matching.AutoAllocation(session, payers)
     build = _Rows(source, batch.id, recogniser)
-    reasons, incoming, transfers, allocated, card_payments_count = [], 0, 0, 0, 0
-    ids, now = bulk.reserve_ids(session, Payment.__table__, len(fresh)), utcnow()
-    for start in range(0, len(fresh), CHUNK):  # a chunk at a time: a big statement stays small in memory
-        chunk = fresh[start:start + CHUNK]
-        rows = [build.row(operation, direction, key, id(operation) in internal) for operation, direction, key in chunk]
+    reasons, incoming, transfers, allocated, card_payments_count, imported = [], 0, 0, 0, 0, fresh.count(1)
+    ids, now, at = iter(bulk.reserve_ids(session, Payment.__table__, imported)), utcnow(), 0
+    for operations in batches if imported else ():  # nothing new: the file is not read again
+        # each new operation's direction and key again: cheaper than keeping those of a whole file
+        chunk = [(operation, *_keyed(ours, source, operation)) for n, operation in enumerate(operations, at) if fresh[n]]
+        at += len(operations)
+        rows = [build.row(operation, direction, key, ours.internal(operation)) for operation, direction, key in chunk]
         items = []
-        for pid, (operation, direction, _), row in zip(ids[start:start + CHUNK], chunk, rows):
+        for (operation, direction, _), row in zip(chunk, rows):
+            pid = next(ids)
             row.update(id=pid, created_at=now, updated_at=now)
             transfers += row["internal_transfer"]
             if direction != INCOMING or row["internal_transfer"]:  # a transfer between our accounts pays no invoice
@@ -230,6 +249,8 @@ def load(session, operations, source, fmt, filename=None, sha256=None, user_id=N
                 items.append((pid, invoice_id, row["amount"]))
             elif len(reasons) < REASONS_KEPT:
                 reasons.append({"payment": pid, "line": operation.line, "reason": reason})
+        if not rows:
+            continue
         # The operations go in with their allocated sums already set, then their allocations.
         planned = allocation.plan(session, items, user_id=user_id, automatic=True, unsaved={row["id"]: row for row in rows})
         try:
@@ -240,10 +261,10 @@ def load(session, operations, source, fmt, filename=None, sha256=None, user_id=N
         bulk.announce(session, "payment", [row["id"] for row in rows])  # for the outgoing webhooks, at commit
         allocated += allocation.write(session, planned)
 
-    batch.imported, batch.duplicates = len(fresh), len(keyed) - len(fresh)
+    batch.imported, batch.duplicates = imported, operations_count - imported
     batch.allocated, batch.not_allocated = allocated, incoming - allocated
     batch.report = json.dumps({
-        "operations": len(keyed), "incoming": incoming, "outgoing": len(fresh) - incoming - transfers,
+        "operations": operations_count, "incoming": incoming, "outgoing": imported - incoming - transfers,
         "internal_transfers": transfers,
         "card_payments": card_payments_count, "errors": [], "not_allocated": reasons,
     }, ensure_ascii=False)

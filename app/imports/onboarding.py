@@ -4,8 +4,6 @@ refused with a clear message."""
 import io
 import zipfile
 
-from openpyxl import load_workbook
-
 from app.domain import onboarding
 from app.domain.enums import N_
 from app.errors import ImportFailed
@@ -13,6 +11,8 @@ from app.errors import ImportFailed
 
 def read(data):
     """{sheet title: rows or None when the file has no such sheet}."""
+    from openpyxl import load_workbook  # ~11 MB, loaded by the first onboarding upload, not with the app
+
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError):
