@@ -197,7 +197,10 @@ class _Reader:
                 self.accounts(data[start:at], start)
                 section, start = None, line_end
             pos = line_end
-        last = self.line_at(len(data.rstrip()))
+        end = len(data)
+        while end and data[end - 1] in b" \t\r\n\x0b\x0c":  # (data.rstrip() would copy the file)
+            end -= 1
+        last = self.line_at(end)
         if section is DOCUMENT:
             raise failure(last, N_("файл обрезан: документ со строки %(start)s не закончен.") % {"start": doc_line})
         raise failure(last, N_("файл обрезан: нет строки «КонецФайла»."))
@@ -214,12 +217,12 @@ class _Reader:
                 if found is not None:
                     break
             else:
+                self.line_pos, self.line_no = pos, line - 1  # `pos` ends the last КонецДокумента line read
                 return pos
             values = iter(b"\n".join(found.groups()).decode(codec).split("\n"))
             kind = next(values).strip()
             self.add(dict(zip(layout.names, map(str.strip, values))), self.strings.setdefault(kind, kind), line)
             pos, line = found.end() - 1, line + layout.lines
-            self.line_pos, self.line_no = pos, line - 1  # `pos` ends the КонецДокумента line
             if size and len(self.operations) >= size:
                 yield self.take()
 

@@ -12,6 +12,7 @@ MAX_AMOUNT = Decimal("999999999999.99")  # what Numeric(14, 2) holds
 # Bank notation: ASCII digits, one «.» or «,», at most two decimals (Decimal() alone also takes 1e9, 1_000, +5,
 # Arabic-Indic digits, NaN and Infinity).
 _AMOUNT = re.compile(r"(-?)([0-9]+)(?:[.,]([0-9]*))?", re.ASCII)
+_USUAL_AMOUNT = re.compile(r"[1-9][0-9]{0,11}\.[0-9]{2}", re.ASCII)  # what banks write; in range by its form
 # How long each code may be: shorter values occur in real (anonymised) statements, longer ones never fit.
 # KPP: digits, or capital Latin letters in its 5th-6th places (app.domain.validation.kpp).
 CODES = {
@@ -68,6 +69,8 @@ def failure(line, message, *details):
 def amount(text, line, where=""):
     """The amount in bank notation, else ImportFailed naming the line (and `where`: the key or element)."""
     value = (text or "").strip()
+    if _USUAL_AMOUNT.fullmatch(value):
+        return Decimal(value)
     found = _AMOUNT.fullmatch(value)
     prefix = f"{where}: " if where else ""
     if found is None or (found.group(3) is not None and not found.group(3)):
