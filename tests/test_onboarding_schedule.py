@@ -1,6 +1,6 @@
 """The onboarding import's bulk planning (`schedule.plan_new`, written past the ORM) plans exactly
 the documents and lines `schedule.rebuild` plans for the same terms, column by column."""
-from datetime import date, timedelta
+from datetime import timedelta
 from decimal import Decimal
 
 from sqlalchemy import select
