@@ -21,7 +21,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from app import bulk
-
 from app.domain.billing import (  # noqa: F401 — the schedule's vocabulary, imported from here by its callers
     ACT,
     DEPOSIT,
