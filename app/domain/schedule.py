@@ -20,6 +20,7 @@ re-exported here). Nothing here commits.
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from app import bulk
 from app.domain.billing import (  # noqa: F401 — the schedule's vocabulary, imported from here by its callers
     ACT,
     DEPOSIT,
@@ -27,6 +28,7 @@ from app.domain.billing import (  # noqa: F401 — the schedule's vocabulary, im
     LINE_MODELS,
     MODELS,
     RENT,
+    ZERO,
     Draft,
     Line,
     Period,
@@ -54,7 +56,8 @@ from app.domain.issuing import (  # noqa: F401 — issuing the schedule's plans,
     lock_contracts,
     planned,
 )
-from app.models import Act, Contract, Invoice
+from app.models import Act, Contract
+from app.timeutil import utcnow
 
 
 def open_ended_contract_ids(session):
@@ -95,18 +98,27 @@ def _planned_documents(session, contract_id):
     ]
 
 
+def _draft_values(contract, draft):
+    """The columns of a planned document that the draft decides."""
+    values = dict(executor_id=contract.executor_id, customer_id=contract.customer_id, period_start=draft.period_start,
+                  period_end=draft.period_end, planned_date=draft.planned_date, amount=draft.amount, vat_amount=draft.vat_amount)
+    if draft.doc == INVOICE:
+        values["due_date"] = due_date(contract, draft.planned_date)
+    return values
+
+
+def _line_values(draft):
+    return [dict(vars(line), position=n) for n, line in enumerate(draft.lines, 1)]
+
+
 def _apply_draft(document, contract, draft):
-    document.executor_id, document.customer_id = contract.executor_id, contract.customer_id
-    document.period_start, document.period_end = draft.period_start, draft.period_end
-    document.planned_date = draft.planned_date
-    document.amount, document.vat_amount = draft.amount, draft.vat_amount
-    if isinstance(document, Invoice):
-        document.due_date = due_date(contract, draft.planned_date)
+    for key, value in _draft_values(contract, draft).items():
+        setattr(document, key, value)
     if [line.values() for line in draft.lines] != [
         (line.name, line.period_start, line.period_end, line.amount, line.vat_amount) for line in document.lines
     ]:
         line_model = LINE_MODELS[draft.doc][0]
-        document.lines = [line_model(position=n, **vars(line)) for n, line in enumerate(draft.lines, 1)]
+        document.lines = [line_model(**values) for values in _line_values(draft)]
 
 
 def rebuild(session, contract, today):
@@ -151,16 +163,36 @@ def _add_planned(session, contract, draft):
 def plan_new(session, contracts, today):
     """The schedules of contracts created in this transaction — no documents yet, so nothing
     issued to cover nor planned to update: the rows `rebuild` would plan, for all of them with
-    their terms read back in bulk and one flush (an import of thousands: not a flush and five
-    queries per contract). Returns the number of planned documents."""
+    their terms read back in bulk and written past the ORM (an import of thousands: not a flush
+    and five queries per contract, nor one flush of every document and line). Returns the number
+    of planned documents."""
     session.flush()
     for contract in contracts:  # the terms as stored (rounded by their columns), as rebuild reads them
         session.expire(contract, ["rooms", "services", "agreements"])
     load_contracts(session, [contract.id for contract in contracts])
-    planned_count = 0
-    for contract in contracts:
-        for draft in plan(contract, today) if is_active(contract.status) else []:
-            _add_planned(session, contract, draft)
-            planned_count += 1
-    session.flush()
-    return planned_count
+    drafts = [(contract, draft) for contract in contracts if is_active(contract.status) for draft in plan(contract, today)]
+    _insert_planned(session, drafts)
+    return len(drafts)
+
+
+def _insert_planned(session, drafts):
+    """Insert the planned rows of [(contract, draft)] with their lines, as `_add_planned` would
+    (every column the ORM would fill, its defaults included), with reserved ids and one bulk
+    insert per table. The schedule's plans get no audit entries (`models.document.schedule_plan`)
+    and no webhook event, so nothing is announced."""
+    now = utcnow()
+    for doc, model in MODELS.items():
+        line_model, parent = LINE_MODELS[doc]
+        mine = [(contract, draft) for contract, draft in drafts if draft.doc == doc]
+        documents, lines = [], []
+        for document_id, (contract, draft) in zip(bulk.reserve_ids(session, model.__table__, len(mine)), mine):
+            row = dict(_draft_values(contract, draft), id=document_id, contract_id=contract.id, kind=draft.kind,
+                       status=PLANNED[doc], one_off=False, created_at=now, updated_at=now)
+            if doc == INVOICE:
+                row["paid_amount"] = ZERO
+            documents.append(row)
+            lines += [dict(values, **{parent: document_id}) for values in _line_values(draft)]
+        for line_id, line in zip(bulk.reserve_ids(session, line_model.__table__, len(lines)), lines):
+            line["id"] = line_id
+        bulk.insert_rows(session, model.__table__, documents)
+        bulk.insert_rows(session, line_model.__table__, lines)
