@@ -6,6 +6,8 @@
    that starts resumes the job a worker that died left half-done);
 4. with CRON=1 (the default) the one `rq cron app.jobs.cron`, in UTC. Exactly one cron may run
    per installation: on the other machines set CRON=0.
+The workers and the cron run at a lower CPU priority (WORKER_NICE, 10 by default): a night's issuing
+or a big import takes what the web server leaves, so that pages stay quick while they run.
 
 Needs DATABASE_URL, REDIS_URL and SECRET_KEY (ARENDA_CONFIG=production is set here).
 SIGTERM or SIGINT stops everything gracefully: gunicorn finishes its requests
@@ -63,7 +65,7 @@ def main():
     signal.signal(signal.SIGTERM, lambda *_: stopping.append(True))
     signal.signal(signal.SIGINT, lambda *_: stopping.append(True))
     every = dict(commands(env))
-    processes = {name: start(command, env) for name, command in every.items()}
+    processes = {name: start(command, env, niced=name != "web") for name, command in every.items()}
     print(f"supervise: started {', '.join(f'{n} ({p.pid})' for n, p in processes.items())}", file=sys.stderr, flush=True)
     restart_at = {}
     while not stopping and processes["web"].poll() is None:
@@ -79,7 +81,7 @@ def main():
                       file=sys.stderr, flush=True)
             elif now >= restart_at[name]:
                 del restart_at[name]
-                processes[name] = start(every[name], env, process.delay)
+                processes[name] = start(every[name], env, process.delay, niced=True)
     failed = processes["web"].poll() is not None and not stopping
     if failed:
         print(f"supervise: web exited with {processes['web'].returncode}; stopping the others", file=sys.stderr, flush=True)
@@ -87,9 +89,11 @@ def main():
     sys.exit(1 if failed else 0)
 
 
-def start(command, env, delay=0):
+def start(command, env, delay=0, niced=False):
     # its own session: a Ctrl-C reaches only this process, which stops each child gracefully (SIGTERM)
-    process = subprocess.Popen(command, cwd=ROOT, env=env, start_new_session=True)
+    nice = int(env.get("WORKER_NICE", "10")) if niced else 0
+    process = subprocess.Popen(command, cwd=ROOT, env=env, start_new_session=True,
+                               preexec_fn=(lambda: os.nice(nice)) if nice else None)
     process.started, process.delay = time.monotonic(), delay
     return process
 

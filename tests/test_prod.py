@@ -46,6 +46,10 @@ def test_make_prod_serves_signs_in_and_a_worker_runs_the_nightly_job(tmp_path, t
         try:
             health = wait_for(lambda: requests.get(f"{base}/health", timeout=5), 120, "make prod's /health")
             assert health.json() == {"status": "ok", "database": "ok", "redis": "ok"}, log_path.read_text()[-3000:]
+            started = dict(re.findall(r"(\S+) \((\d+)\)", re.search(r"supervise: started (.*)", log_path.read_text()).group(1)))
+            niceness = {name: os.getpriority(os.PRIO_PROCESS, int(pid)) for name, pid in started.items()}
+            # the jobs take the CPU the web server leaves
+            assert niceness["worker-1"] - niceness["web"] == 10 and niceness["cron"] - niceness["web"] == 10, niceness
             demo = subprocess.run([sys.executable, "-m", "flask", "--app", "run.py", "demo", "load"], cwd=ROOT,
                                   env=dict(env, ARENDA_CONFIG="production"), capture_output=True, text=True, timeout=300)
             assert demo.returncode == 0, demo.stderr[-3000:]
