@@ -6,14 +6,24 @@ A sheet is `Sheet(name, columns, rows, chart=None)`: `columns` are `Column(heade
 their type: text always as text (a cell that starts with "=", "+", "-" or "@" is never a formula
 nor a link), `Decimal`/int/float as numbers in the column's format (money with «₽», areas,
 percentages), dates and moments as Excel dates, booleans as «Да»/«Нет». Every sheet has a bold
-frozen header row, an autofilter over its rows and column widths from its contents.
+frozen header row, an autofilter over its rows and column widths from its contents (the
+text of its first SAMPLED rows).
+
+Past those rows a row of plain cells (each of its column's type: text needing no escape but
+«&» and «>», finite numbers, dates, naive moments) is written as its sheet XML straight into
+xlsxwriter's row file, in the very bytes xlsxwriter writes for the same cells (tests/test_xlsx.py
+compares them), without its per-cell calls — 200,000 rows of twenty cells are four million of
+them. Any other row goes through xlsxwriter's own write_* calls.
 """
 import datetime as dt
 import io
+import math
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 import xlsxwriter
+from xlsxwriter.utility import xl_col_to_name
 
 TEXT, INTEGER, NUMBER, MONEY, AREA, PERCENT, DATE, MOMENT = (
     "text", "integer", "number", "money", "area", "percent", "date", "moment",
@@ -33,7 +43,13 @@ OPTIONS = {"constant_memory": True, "strings_to_formulas": False, "strings_to_ur
            "strings_to_numbers": False}
 YES, NO = "Да", "Нет"
 _NUMBERS = (Decimal, int, float)  # exact types: a bool is written as «Да»/«Нет»
+_NUMBER_TYPES = frozenset(_NUMBERS)
 _FORBIDDEN = str.maketrans({c: " " for c in "[]:*?/\\"})
+SAMPLED = 1000  # rows whose text widens its column
+# What xlsxwriter's inline string would change beyond escaping «&» and «>»: «<» (also a rich
+# string's «<r>»), control characters and its own _xHHHH_ escapes, leading or trailing space.
+_NOT_PLAIN = re.compile(r"[<\x00-\x08\x0b-\x1f\ufffe\uffff]|_x[0-9a-fA-F]{4}_|^\s|\s$")
+_PLAIN_LENGTH = 16383  # xlsxwriter truncates only strings longer than this
 
 
 @dataclass(frozen=True)
@@ -90,6 +106,13 @@ class _SheetWriter:
         # A writer per column for the type its kind holds, chosen once: 200,000 rows need no
         # isinstance chain per cell; a value of another type still goes through `_write_any`.
         self.writers = [self._writer(col, column.kind) for col, column in enumerate(sheet.columns)]
+        # The cells' sheet XML past the sampled rows, when xlsxwriter writes rows as plainly as
+        # `_xml_row` does (no row or column formats, default height, its 2007 flavour).
+        ws = self.ws
+        self.xml_cells = [self._xml_cell(col, column.kind) for col, column in enumerate(sheet.columns)]
+        self.refs = [f'<c r="{xl_col_to_name(col)}' for col in range(len(sheet.columns))]
+        self.direct = (ws.constant_memory and ws.excel_version == 2007 and not ws.row_info and not ws.col_info
+                       and ws.default_row_height == ws.original_row_height)
         self.row = 0
 
     def write_header(self):
@@ -100,10 +123,92 @@ class _SheetWriter:
 
     def write_row(self, values):
         r = self.row
-        for write, value in zip(self.writers, values):
-            if value is not None and value != "":
-                write(r, value)
+        if not (self.direct and SAMPLED < r < self.ws.xls_rowmax and self._xml_row(r, values)):
+            for write, value in zip(self.writers, values):
+                if value is not None and value != "":
+                    write(r, value)
         self.row += 1
+
+    def _xml_row(self, r, values):
+        """Write row `r` as xlsxwriter would; False (nothing written) if a cell is not plain."""
+        parts, number = [], str(r + 1)
+        for ref, cell, value in zip(self.refs, self.xml_cells, values):
+            if value is None or value.__class__ is str and not value:
+                continue
+            xml = cell(value)
+            if xml is None:
+                return False
+            parts.append(ref + number + xml)
+        if not parts:
+            return True
+        ws = self.ws
+        if ws.table:  # a row xlsxwriter holds (the header, a row not plain) goes out first
+            ws._write_single_row(r)
+        ws.previous_row = r
+        ws.fh.write(f'<row r="{number}">{"".join(parts)}</row>')
+        if ws.dim_rowmax is None or ws.dim_rowmax < r:
+            ws.dim_rowmax = r
+        if ws.dim_rowmin is None:
+            ws.dim_rowmin = r
+        if ws.dim_colmin != 0 or ws.dim_colmax != len(self.refs) - 1:  # the header spans every column
+            written = [col for col, value in enumerate(values[:len(self.refs)]) if value is not None and value != ""]
+            ws.dim_colmin = min(written) if ws.dim_colmin is None else min(ws.dim_colmin, written[0])
+            ws.dim_colmax = max(written) if ws.dim_colmax is None else max(ws.dim_colmax, written[-1])
+        return True
+
+    def _xml_cell(self, col, kind):
+        """value -> the cell's XML after its reference (`refs`), or None for a value not plain."""
+        if kind == TEXT:
+            def text(value):
+                if type(value) is not str or len(value) > _PLAIN_LENGTH or _NOT_PLAIN.search(value):
+                    return None
+                if "&" in value or ">" in value:
+                    value = value.replace("&", "&amp;").replace(">", "&gt;")
+                return '" t="inlineStr"><is><t>' + value + "</t></is></c>"
+            return text
+        styled = self._styled(self.formats[DATE] if kind == DATE else self.formats[MOMENT] if kind == MOMENT
+                              else self.number_formats[col])
+        convert = self.ws._convert_date_time
+        if kind == DATE:
+            serials = {}  # a list's dates repeat: each converted once
+
+            def date(value):
+                if type(value) is not dt.date:
+                    return None
+                serial = serials.get(value)
+                if serial is None:
+                    serial = serials[value] = f"{convert(value):.16G}"
+                return styled() + serial + "</v></c>"
+            return date
+        if kind == MOMENT:
+            def moment(value):
+                if type(value) is not dt.datetime or value.tzinfo is not None:
+                    return None
+                return styled() + f"{convert(value):.16G}</v></c>"
+            return moment
+
+        def number(value):
+            if value.__class__ not in _NUMBER_TYPES:
+                return None
+            value = float(value)
+            if not math.isfinite(value):
+                return None
+            return styled() + f"{value:.16G}</v></c>"
+        return number
+
+    @staticmethod
+    def _styled(fmt):
+        """A styled cell's XML from its reference up to its value; the format's index taken at its
+        first cell, as xlsxwriter takes it (styles are numbered in the order cells use them)."""
+        if fmt is None:
+            return lambda: '"><v>'
+        start = []
+
+        def styled():
+            if not start:
+                start.append(f'" s="{fmt._get_xf_index()}"><v>')
+            return start[0]
+        return styled
 
     def _writer(self, col, kind):
         ws, general = self.ws, self._write_any
@@ -111,7 +216,7 @@ class _SheetWriter:
             def text(r, value):
                 if type(value) is str:
                     ws.write_string(r, col, value)
-                    if r <= 1000:
+                    if r <= SAMPLED:
                         self._fit(col, value)
                 else:
                     general(r, col, value)
@@ -152,7 +257,7 @@ class _SheetWriter:
             self._fit(col, text)
 
     def _fit(self, col, text):
-        if self.row <= 1000 and len(text) + 2 > self.widths[col]:
+        if self.row <= SAMPLED and len(text) + 2 > self.widths[col]:
             self.widths[col] = min(len(text) + 2, MAX_WIDTH)
 
     def finish(self):
