@@ -44,6 +44,7 @@ OPTIONS = {"constant_memory": True, "strings_to_formulas": False, "strings_to_ur
 YES, NO = "Да", "Нет"
 _NUMBERS = (Decimal, int, float)  # exact types: a bool is written as «Да»/«Нет»
 _NUMBER_TYPES = frozenset(_NUMBERS)
+_LISTS = frozenset((list, tuple))
 _FORBIDDEN = str.maketrans({c: " " for c in "[]:*?/\\"})
 SAMPLED = 1000  # rows whose text widens its column
 # What xlsxwriter's inline string would change beyond escaping «&» and «>»: «<» (also a rich
@@ -111,6 +112,7 @@ class _SheetWriter:
         ws = self.ws
         self.xml_cells = [self._xml_cell(col, column.kind) for col, column in enumerate(sheet.columns)]
         self.refs = [f'<c r="{xl_col_to_name(col)}' for col in range(len(sheet.columns))]
+        self.starts = {}
         self.direct = (ws.constant_memory and ws.excel_version == 2007 and not ws.row_info and not ws.col_info
                        and ws.default_row_height == ws.original_row_height)
         self.row = 0
@@ -157,58 +159,46 @@ class _SheetWriter:
         return True
 
     def _xml_cell(self, col, kind):
-        """value -> the cell's XML after its reference (`refs`), or None for a value not plain."""
-        if kind == TEXT:
-            def text(value):
-                if type(value) is not str or len(value) > _PLAIN_LENGTH or _NOT_PLAIN.search(value):
-                    return None
-                if "&" in value or ">" in value:
-                    value = value.replace("&", "&amp;").replace(">", "&gt;")
-                return '" t="inlineStr"><is><t>' + value + "</t></is></c>"
-            return text
-        styled = self._styled(self.formats[DATE] if kind == DATE else self.formats[MOMENT] if kind == MOMENT
-                              else self.number_formats[col])
-        convert = self.ws._convert_date_time
-        if kind == DATE:
-            serials = {}  # a list's dates repeat: each converted once
+        """value -> the cell's XML after its reference (`refs`), or None for a value not plain: what
+        the column's writer, or `_write_any` for another type, has xlsxwriter write."""
+        number_format, date_format, moment_format = self.number_formats[col], self.formats[DATE], self.formats[MOMENT]
+        start, convert = self._start, self.ws._convert_date_time
+        serials = {}  # a list's dates repeat: each converted once
 
-            def date(value):
-                if type(value) is not dt.date:
-                    return None
+        def cell(value):
+            cls = value.__class__
+            if cls is str:
+                text = value
+            elif cls in _NUMBER_TYPES:
+                number = float(value)
+                return start(number_format) + f"{number:.16G}</v></c>" if math.isfinite(number) else None
+            elif cls is dt.date:
                 serial = serials.get(value)
-                if serial is None:
-                    serial = serials[value] = f"{convert(value):.16G}"
-                return styled() + serial + "</v></c>"
-            return date
-        if kind == MOMENT:
-            def moment(value):
-                if type(value) is not dt.datetime or value.tzinfo is not None:
-                    return None
-                return styled() + f"{convert(value):.16G}</v></c>"
-            return moment
-
-        def number(value):
-            if value.__class__ not in _NUMBER_TYPES:
+                if serial is None:  # a date column's own writer converts the date, `_write_any` its midnight
+                    serial = serials[value] = f"{convert(value if kind == DATE else dt.datetime.combine(value, dt.time())):.16G}"
+                return start(date_format) + serial + "</v></c>"
+            elif cls is dt.datetime:
+                return start(moment_format) + f"{convert(_as_naive(value)):.16G}</v></c>"
+            elif cls is bool:
+                text = YES if value else NO
+            elif cls in _LISTS:
+                text = ", ".join(map(str, value))
+            else:
                 return None
-            value = float(value)
-            if not math.isfinite(value):
+            if len(text) > _PLAIN_LENGTH or _NOT_PLAIN.search(text):
                 return None
-            return styled() + f"{value:.16G}</v></c>"
-        return number
+            if "&" in text or ">" in text:
+                text = text.replace("&", "&amp;").replace(">", "&gt;")
+            return '" t="inlineStr"><is><t>' + text + "</t></is></c>"
+        return cell
 
-    @staticmethod
-    def _styled(fmt):
-        """A styled cell's XML from its reference up to its value; the format's index taken at its
-        first cell, as xlsxwriter takes it (styles are numbered in the order cells use them)."""
-        if fmt is None:
-            return lambda: '"><v>'
-        start = []
-
-        def styled():
-            if not start:
-                start.append(f'" s="{fmt._get_xf_index()}"><v>')
-            return start[0]
-        return styled
+    def _start(self, fmt):
+        """A styled cell's XML from its reference up to its value. The format's index is taken at its
+        first cell, as xlsxwriter takes it: styles are numbered in the order cells use them."""
+        start = self.starts.get(fmt)
+        if start is None:
+            start = self.starts[fmt] = f'" s="{fmt._get_xf_index()}"><v>' if fmt is not None else '"><v>'
+        return start
 
     def _writer(self, col, kind):
         ws, general = self.ws, self._write_any
