@@ -43,10 +43,10 @@ def list_rows(view, columns):
     query = datamodel.apply_all(datamodel.session.query(datamodel.obj), filters, order_column, direction)
     if not order_column:
         query = query.order_by(*sa_inspect(datamodel.obj).primary_key)
-    names = [c.name for c in columns if c.name != "id"]
-    query = query.options(*tables.eager(datamodel.obj, names))
-    return tables.stream(query, columns, values=lambda batch, ns: datamodel.get_values(batch, ns),
-                         annotate=getattr(datamodel, "annotate", None))
+    # A list's own relations (`loads`) go with the export's rows, so their values are read as loaded.
+    values = getattr(datamodel, "loaded_values", datamodel.get_values)
+    return tables.stream(datamodel.session, datamodel.obj, query, columns, values=values,
+                         annotate=getattr(datamodel, "annotate", None), loads=getattr(datamodel, "loads", ()))
 
 
 def file_name(title):
