@@ -176,18 +176,13 @@ def stream(session, model, query, columns, values=plain_values, annotate=None, l
     relations is read from the related rows, each loaded by its key (one query per relation and
     batch, for keys not met before) and its cell computed once per key — rather than joined to
     every row. Any other name (a property, a method, what the caller adds) is `values(batch,
-    names)`'s, after `annotate(batch)`. `loads`, loader options for what those names read: a
-    collection's go with the query, many-to-one ones are loaded by key with each batch."""
-    kept, by_key_loads = [], []
-    for option in loads:
-        relations = _keyed_load(option)
-        if relations is None:
-            kept.append(option)
-        else:
-            by_key_loads.append(relations)
+    names)`'s, after `annotate(batch)`. `loads`, loader options for what the names read: those of
+    collections go with the query; those of many-to-one relations are left out, those being read
+    by key (a property reading one finds it in the session when its batch loaded it, else loads it)."""
+    kept = [option for option in loads if _keyed_load(option) is None]
     if kept:
         query = query.options(*kept)
-    reader = _Reader(session, model, columns, by_key_loads)
+    reader = _Reader(session, model, columns)
     rows = query.yield_per(BATCH) if isinstance(query, Query) else session.scalars(query.execution_options(yield_per=BATCH))
     batch = []
     for item in rows:
@@ -202,12 +197,12 @@ def stream(session, model, query, columns, values=plain_values, annotate=None, l
 class _Reader:
     """How `stream` reads each column's cell."""
 
-    def __init__(self, session, model, columns, by_key_loads):
+    def __init__(self, session, model, columns):
         self.session = session
         self.others = list(dict.fromkeys(
             c.name for c in columns if c.name not in sa_inspect(model).column_attrs and _keyed_path(model, c.name) is None))
         self.cells = []  # per column: cell(item, the row's values of the other names)
-        self.groups = {}  # a first relation -> [(the cells by key, its relations, its column)], loaded together
+        self.groups = {}  # a first relation -> [(the cells by key, value, its further relations, its column)]
         for column in columns:
             keyed = _keyed_path(model, column.name)
             if keyed is not None:
@@ -219,8 +214,6 @@ class _Reader:
                 self.cells.append(_other(column.name, column.value))
             else:
                 self.cells.append(_own(attrgetter(column.name), column.value))
-        for relations in by_key_loads:  # what the other names read: loaded with each batch, no cell
-            self.groups.setdefault(relations[0], []).append((None, None, relations[1:], None))
 
     def rows(self, batch, values, annotate):
         held = self._related(batch)  # the related rows stay in the session while the other names read them
@@ -233,14 +226,11 @@ class _Reader:
         del held
 
     def _related(self, batch):
-        """Compute the keyed cells of the batch's new keys; the related rows loaded for it."""
+        """Compute the keyed cells of the batch's new keys; the related rows loaded for them."""
         held = []
         for first, members in self.groups.items():
             key = attrgetter(by_key(first))
-            keys = {key(item) for item in batch} - {None}
-            memos = [memo for memo, _, _, _ in members]
-            if None not in memos:  # only cells: the keys met before are computed already
-                keys = {k for k in keys if any(k not in memo for memo in memos)}
+            keys = {k for k in map(key, batch) if any(k not in memo for memo, _, _, _ in members)}
             if not keys:
                 continue
             rows = self._load(first, keys)
@@ -251,8 +241,6 @@ class _Reader:
                     loaded = self._load(relation, {getattr(row, by_key(relation)) for row in reached} - {None})
                     held.append(loaded)
                     reached = list(loaded.values())
-                if memo is None:
-                    continue
                 for k in keys:
                     target = rows.get(k)
                     for relation in further:
