@@ -43,7 +43,8 @@ def list_rows(view, columns):
     query = datamodel.apply_all(datamodel.session.query(datamodel.obj), filters, order_column, direction)
     if not order_column:
         query = query.order_by(*sa_inspect(datamodel.obj).primary_key)
-    # A list's own relations (`loads`) go with the export's rows, so their values are read as loaded.
+    # `stream` applies the list's `loads` (a collection's with the rows, many-to-one relations by
+    # key), so the datamodel's values need not load them again for every batch.
     values = getattr(datamodel, "loaded_values", datamodel.get_values)
     return tables.stream(datamodel.session, datamodel.obj, query, columns, values=values,
                          annotate=getattr(datamodel, "annotate", None), loads=getattr(datamodel, "loads", ()))
