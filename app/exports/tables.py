@@ -1,8 +1,9 @@
 """Rows of a model as Excel columns (no Flask): which cells a list of attribute names gives —
 a related object as its name and, next to it, its id (for VLOOKUP); a status as its Russian
 label; dates, money, areas and rates typed by their database column — and the rows of a query
-streamed in batches. The admin's «Экспорт в Excel» (views/excel.py) and the full export
-(exports/workbook.py) both build their sheets here."""
+streamed in batches, related rows read by their keys, each once (`stream`). The admin's
+«Экспорт в Excel» (views/excel.py) and the full export (exports/workbook.py) both build their
+sheets here."""
 from dataclasses import dataclass
 from operator import attrgetter
 
