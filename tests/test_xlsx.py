@@ -38,6 +38,12 @@ def rows(count):
         yield row
 
 
+def late(count):
+    """Money only from row 1,600 and rates from 1,500: their formats are first used past the sample."""
+    for n in range(count):
+        yield [f"№ {n}", n, Decimal(n) if n >= 1600 else None, None, Decimal("0.1") if n >= 1500 else None]
+
+
 def members(data):
     book = zipfile.ZipFile(io.BytesIO(data))
     return {name: book.read(name) for name in book.namelist() if name != "docProps/core.xml"}
@@ -46,7 +52,8 @@ def members(data):
 def written(monkeypatch, direct, count):
     if not direct:  # every row through xlsxwriter's calls
         monkeypatch.setattr(xlsx._SheetWriter, "_xml_row", lambda self, r, values: False)
-    sheets = [xlsx.Sheet("Лист", COLUMNS, rows(count), notes=["Итого"]), xlsx.Sheet("Второй", COLUMNS[:3], rows(50))]
+    sheets = [xlsx.Sheet("Поздние", COLUMNS[:5], late(count)), xlsx.Sheet("Лист", COLUMNS, rows(count), notes=["Итого"]),
+              xlsx.Sheet("Второй", COLUMNS[:3], rows(50))]
     data = xlsx.to_bytes(sheets)
     monkeypatch.undo()
     return members(data)
