@@ -11,7 +11,6 @@ import os
 import sys
 import tempfile
 from datetime import timedelta
-from pathlib import Path
 
 from sqlalchemy import text
 

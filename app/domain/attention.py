@@ -15,6 +15,7 @@ from sqlalchemy.sql import operators
 from sqlalchemy.sql.elements import BinaryExpression, BindParameter, BooleanClauseList, ColumnElement
 from sqlalchemy.sql.functions import FunctionElement
 
+from app import bulk
 from app.domain.enums import ACTIVE_CONTRACT, INACTIVE_CONTRACT, N_, ActStatus, ContractStatus, Direction, InvoiceStatus
 from app.models import Act, Contract, Invoice, Payment
 
@@ -228,7 +229,8 @@ def reasons(session, kind, ids, today):
     if not ids:
         return {}
     model = KINDS[kind]
-    return {pk: labels for pk, _, labels in _flagged(session, kind, today, model.id.in_(ids))}
+    # One array parameter on PostgreSQL: the Excel export asks for 1,000 rows at a time.
+    return {pk: labels for pk, _, labels in _flagged(session, kind, today, bulk.any_of(session, model.id, ids))}
 
 
 def listing(session, today, kinds=tuple(KINDS)):

@@ -1,14 +1,17 @@
 """Rows of a model as Excel columns (no Flask): which cells a list of attribute names gives —
 a related object as its name and, next to it, its id (for VLOOKUP); a status as its Russian
 label; dates, money, areas and rates typed by their database column — and the rows of a query
-streamed in batches. The admin's «Экспорт в Excel» (views/excel.py) and the full export
-(exports/workbook.py) both build their sheets here."""
+streamed in batches, related rows read by their keys, each once (`stream`). The admin's
+«Экспорт в Excel» (views/excel.py) and the full export (exports/workbook.py) both build their
+sheets here."""
 from dataclasses import dataclass
+from operator import attrgetter
 
-from sqlalchemy import Boolean, Date, DateTime, Integer, Numeric
+from sqlalchemy import Boolean, Date, DateTime, Integer, Numeric, select
 from sqlalchemy import inspect as sa_inspect
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import Query
 
+from app import bulk
 from app.exports import xlsx
 
 BATCH = 1000
@@ -18,7 +21,7 @@ BATCH = 1000
 class TableColumn:
     column: xlsx.Column
     name: str  # the attribute (dotted for a related one's) whose value is written
-    value: object  # value(raw, item) -> what the cell holds
+    value: object  # value(raw) -> what the cell holds
 
 
 def _numeric_kind(column_type):
@@ -56,11 +59,11 @@ def walk(model, path):
     return model, relations
 
 
-def raw(value, item):
+def raw(value):
     return value
 
 
-def as_text(value, item):
+def as_text(value):
     if value is None:
         return None
     if isinstance(value, (list, tuple, set)):
@@ -71,19 +74,12 @@ def as_text(value, item):
 def labelled(enum_cls, translate=str):
     labels = {}  # each value translated once per export, not once per cell
 
-    def value(value, item):
+    def value(value):
         if not value:
             return None
         if value not in labels:
             labels[value] = translate(enum_cls.label_of(value))
         return labels[value]
-
-    return value
-
-
-def attribute(name):
-    def value(value, item):
-        return getattr(item, name)
 
     return value
 
@@ -101,10 +97,10 @@ def columns_for(model, name, header, enum_cls=None, translate=str, collections=F
             return [TableColumn(xlsx.Column(header), name, as_text)] if collections else []
         if path:
             return [TableColumn(xlsx.Column(header), name, as_text)]
-        fk = next(iter(relation.local_columns)).key
+        fk = mapper.get_property_by_column(next(iter(relation.local_columns))).key
         return [
             TableColumn(xlsx.Column(header), name, as_text),
-            TableColumn(xlsx.Column(f"{header}, id", xlsx.INTEGER), name, attribute(fk)),
+            TableColumn(xlsx.Column(f"{header}, id", xlsx.INTEGER), fk, raw),
         ]
     if enum_cls is not None:
         return [TableColumn(xlsx.Column(header), name, labelled(enum_cls, translate))]
@@ -117,22 +113,48 @@ def columns_for(model, name, header, enum_cls=None, translate=str, collections=F
 
 
 def id_column(header="ID"):
-    return TableColumn(xlsx.Column(header, xlsx.INTEGER), "id", attribute("id"))
+    return TableColumn(xlsx.Column(header, xlsx.INTEGER), "id", raw)
 
 
-def eager(model, names):
-    """Load options for the many-to-one relations the names read (not one query per row)."""
-    options = []
-    for name in names:
-        parts = name.split(".")
-        path = parts[:-1] if len(parts) > 1 else parts
-        _, relations = walk(model, path)
-        if relations:
-            option = joinedload(relations[0].class_attribute)
-            for relation in relations[1:]:
-                option = option.joinedload(relation.class_attribute)
-            options.append(option)
-    return options
+def by_key(relation):
+    """The attribute of the foreign key a many-to-one relation is read by (its target's one-column
+    primary key, nothing else in the join); None for any other relation."""
+    pairs = relation.local_remote_pairs
+    if relation.uselist or relation.secondary is not None or len(pairs) != 1:
+        return None
+    local, remote = pairs[0]
+    if list(relation.mapper.primary_key) != [remote] or not (
+            relation.primaryjoin.compare(remote == local) or relation.primaryjoin.compare(local == remote)):
+        return None
+    return relation.parent.get_property_by_column(local).key
+
+
+def _keyed_path(model, name):
+    """(the relations read by key that `name` goes through, then its column or None) when it names
+    a related row or one of its columns; None for anything else."""
+    *path, leaf = name.split(".")
+    relations = []
+    for part in path + [leaf]:
+        relation = sa_inspect(model).relationships.get(part)
+        if relation is None:
+            break
+        if by_key(relation) is None:
+            return None
+        relations.append(relation)
+        model = relation.mapper.class_
+    if not relations or len(relations) < len(path):
+        return None
+    if len(relations) > len(path):
+        return relations, None
+    return (relations, leaf) if leaf in sa_inspect(model).column_attrs else None
+
+
+def _keyed_load(option):
+    """The relations of a loader option when each is read by key (the export reads those so), else None."""
+    path = getattr(option, "path", None)
+    relations = list(path)[1::2] if path is not None else []
+    keyed = relations and all(getattr(r, "direction", None) is not None and by_key(r) for r in relations)
+    return relations if keyed else None
 
 
 def value_of(item, name):
@@ -148,22 +170,105 @@ def plain_values(items, names):
         yield {name: value_of(item, name) for name in names}
 
 
-def stream(query, columns, values=plain_values, annotate=None):
-    """The cells of every row of `query` (a legacy Query or a select of one model), BATCH at a time:
-    `annotate(batch)` may add computed attributes, `values(batch, names)` gives each row's raw values."""
-    names = list(dict.fromkeys(c.name for c in columns))
+def stream(session, model, query, columns, values=plain_values, annotate=None, loads=()):
+    """The cells of every row of `query` (a legacy Query or a select of `model`), BATCH at a time.
+
+    A column of the model is read from the row. A related row, or its column, through many-to-one
+    relations is read from the related rows, each loaded by its key (one query per relation and
+    batch, for keys not met before) and its cell computed once per key — rather than joined to
+    every row. Any other name (a property, a method, what the caller adds) is `values(batch,
+    names)`'s, after `annotate(batch)`. `loads`, loader options for what the names read: those of
+    collections go with the query; those of many-to-one relations are left out, those being read
+    by key (a property reading one finds it in the session when its batch loaded it, else loads it)."""
+    kept = [option for option in loads if _keyed_load(option) is None]
+    if kept:
+        query = query.options(*kept)
+    reader = _Reader(session, model, columns)
+    rows = query.yield_per(BATCH) if isinstance(query, Query) else session.scalars(query.execution_options(yield_per=BATCH))
     batch = []
-    for item in query.yield_per(BATCH):
+    for item in rows:
         batch.append(item)
         if len(batch) == BATCH:
-            yield from _rows(batch, columns, names, values, annotate)
+            yield from reader.rows(batch, values, annotate)
             batch = []
     if batch:
-        yield from _rows(batch, columns, names, values, annotate)
+        yield from reader.rows(batch, values, annotate)
 
 
-def _rows(batch, columns, names, values, annotate):
-    if annotate is not None:
-        annotate(batch)
-    for item, found in zip(batch, values(batch, names)):
-        yield [c.value(found.get(c.name), item) for c in columns]
+class _Reader:
+    """How `stream` reads each column's cell."""
+
+    def __init__(self, session, model, columns):
+        self.session = session
+        self.others = list(dict.fromkeys(
+            c.name for c in columns if c.name not in sa_inspect(model).column_attrs and _keyed_path(model, c.name) is None))
+        self.cells = []  # per column: cell(item, the row's values of the other names)
+        self.groups = {}  # a first relation -> [(the cells by key, value, its further relations, its column)]
+        for column in columns:
+            keyed = _keyed_path(model, column.name)
+            if keyed is not None:
+                relations, leaf = keyed
+                memo = {None: column.value(None)}
+                self.groups.setdefault(relations[0], []).append((memo, column.value, relations[1:], leaf))
+                self.cells.append(_by_key(attrgetter(by_key(relations[0])), memo))
+            elif column.name in self.others:
+                self.cells.append(_other(column.name, column.value))
+            else:
+                self.cells.append(_own(attrgetter(column.name), column.value))
+
+    def rows(self, batch, values, annotate):
+        held = self._related(batch)  # the related rows stay in the session while the other names read them
+        if annotate is not None:
+            annotate(batch)
+        found = values(batch, self.others) if self.others else [None] * len(batch)
+        cells = self.cells
+        for item, other in zip(batch, found):
+            yield [cell(item, other) for cell in cells]
+        del held
+
+    def _related(self, batch):
+        """Compute the keyed cells of the batch's new keys; the related rows loaded for them."""
+        held = []
+        for first, members in self.groups.items():
+            key = attrgetter(by_key(first))
+            keys = {k for k in map(key, batch) if any(k not in memo for memo, _, _, _ in members)}
+            if not keys:
+                continue
+            rows = self._load(first, keys)
+            held.append(rows)
+            for memo, value, further, leaf in members:
+                reached = list(rows.values())
+                for relation in further:  # loaded level by level: the session then finds them by key
+                    loaded = self._load(relation, {getattr(row, by_key(relation)) for row in reached} - {None})
+                    held.append(loaded)
+                    reached = list(loaded.values())
+                for k in keys:
+                    target = rows.get(k)
+                    for relation in further:
+                        target = getattr(target, relation.key) if target is not None else None
+                    memo[k] = value(getattr(target, leaf) if leaf is not None and target is not None else target)
+        return held
+
+    def _load(self, relation, keys):
+        """{key: row} of the relation's target rows with these keys."""
+        mapper = relation.mapper
+        pk = mapper.primary_key[0]
+        attribute = attrgetter(mapper.get_property_by_column(pk).key)
+        rows = {}
+        for clause in bulk.where_in(self.session, pk, keys):
+            rows.update((attribute(row), row) for row in self.session.scalars(select(mapper.class_).where(clause)))
+        return rows
+
+
+def _own(read, value):
+    if value is raw:
+        return lambda item, other: read(item)
+    return lambda item, other: value(read(item))
+
+
+def _by_key(read, memo):
+    return lambda item, other: memo[read(item)]
+
+
+def _other(name, value):
+    return lambda item, other: value(other.get(name))

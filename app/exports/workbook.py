@@ -6,23 +6,12 @@ from sqlalchemy import select
 from app.exports import tables, xlsx
 
 
-class _Scalars:
-    """A select of one model streamed through the session, as `tables.stream` reads a query."""
-
-    def __init__(self, session, query):
-        self.session, self.query = session, query
-
-    def yield_per(self, size):
-        return self.session.scalars(self.query.execution_options(yield_per=size))
-
-
 def sheet(session, entity):
     columns = [tables.id_column()]
     for name, header in entity.columns:
         columns += tables.columns_for(entity.model, name, header, entity.enums.get(name))
-    names = [c.name for c in columns if c.name != "id"]
-    query = select(entity.model).order_by(entity.model.id).options(*tables.eager(entity.model, names))
-    return xlsx.Sheet(entity.title, [c.column for c in columns], tables.stream(_Scalars(session, query), columns))
+    query = select(entity.model).order_by(entity.model.id)
+    return xlsx.Sheet(entity.title, [c.column for c in columns], tables.stream(session, entity.model, query, columns))
 
 
 def write(session, out, entities):

@@ -128,6 +128,10 @@ class _ListExtras:
     def get_values(self, lst, list_columns):
         if self.loads and lst:  # the rows are in the session: this fills their relations
             self.session.scalars(select(self.obj).where(self.obj.id.in_([item.id for item in lst])).options(*self.loads)).all()
+        return self.loaded_values(lst, list_columns)
+
+    def loaded_values(self, lst, list_columns):
+        """get_values of rows whose `loads` are loaded already (the Excel export reads them with its rows)."""
         rows = list(super().get_values(lst, [c for c in list_columns if c not in self.computed]))
         for item, row in zip(lst, rows):
             row.update({name: compute(item) for name, compute in self.computed.items() if name in list_columns})
