@@ -274,7 +274,7 @@ class ArendaModelView(ChecksFields, ModelView):
 
     def _shown_columns(self):
         columns = list(self.list_columns or []) + list(self.show_columns or [])
-        for _, fieldset in self.show_fieldsets or []:
+        for _title, fieldset in self.show_fieldsets or []:
             columns += fieldset.get("fields", [])
         return columns
 
