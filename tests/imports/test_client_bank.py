@@ -138,3 +138,25 @@ def test_mixed_encodings_are_refused():
 
     with pytest.raises(ImportFailed):
         parse(data)
+
+
+def test_the_garbage_collector_is_on_again_after_a_statement_is_read_or_refused():
+    import gc
+
+    good, bad = statement([incoming(), outgoing()]), statement([incoming(amount="1e9")])
+    parse(good)
+    assert gc.isenabled()
+    with pytest.raises(ImportFailed):
+        parse(bad)
+    assert gc.isenabled()
+    with pytest.raises(ImportFailed):
+        list(client_bank.Batches(bad, TODAY, 1))
+    batches = iter(client_bank.Batches(good, TODAY, 1))
+    next(batches)
+    assert gc.isenabled()  # paused only while a batch is read, not while the caller works on it
+    gc.disable()
+    try:
+        parse(good)
+        assert not gc.isenabled()  # left off when it was off
+    finally:
+        gc.enable()
