@@ -45,6 +45,14 @@ def test_the_page_shows_each_setting_as_a_labelled_field_with_its_help(client, s
     assert "/mailsettings/form" in page  # the settings with pages of their own are linked
 
 
+def test_a_secret_never_saved_is_said_to_be_not_set(client, login_as):
+    login_as(ROLE_OWNER)
+
+    page = client.get(PAGE).text
+
+    assert "Не задан. Часть адреса вебхука" in page and "Не задан: —" not in page and "••••" not in page
+
+
 def test_saving_stores_typed_values_keeps_the_blank_secret_and_is_audited(client, session, login_as):
     settings.put(session, amocrm.TOKEN_KEY, "a-saved-secret-of-the-webhook")
     session.commit()

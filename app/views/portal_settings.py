@@ -74,8 +74,8 @@ class PortalSettingsView(SimpleFormView):
             if name not in SECRETS:
                 form[name].data = settings.get(db.session, key)
         saved = settings.get(db.session, amocrm.TOKEN_KEY) is not None
-        form.amocrm_token.description = "{}: {}. {}".format(
-            gettext("Сохранён") if saved else gettext("Не задан"), "••••" if saved else "—", gettext(form.amocrm_token.description))
+        state = "{}: ••••".format(gettext("Сохранён")) if saved else gettext("Не задан")
+        form.amocrm_token.description = "{}. {}".format(state, gettext(form.amocrm_token.description))
 
     def form_post(self, form):
         values = {key: form[name].data for name, key in KEYS.items()}
