@@ -24,7 +24,7 @@ import tempfile
 import threading
 import time
 from collections import defaultdict
-from datetime import timedelta
+from datetime import timedelta, timezone
 from pathlib import Path
 
 import requests
@@ -110,7 +110,7 @@ class User(threading.Thread):
                 error = None if response.status_code == 200 else f"HTTP {response.status_code}"
             except requests.RequestException as failure:
                 error = type(failure).__name__
-            self.results.append((kind, (time.perf_counter() - started) * 1000, error))
+            self.results.append((kind, (time.perf_counter() - started) * 1000, error, time.time()))
             time.sleep(self.random.uniform(0.5, 1.5) * self.think)
 
 
@@ -120,8 +120,8 @@ def percentile(values, share):
 
 
 def report(title, rows, seconds):
-    times = [ms for _, ms, error in rows if error is None]
-    errors = [error for _, _, error in rows if error is not None]
+    times = [ms for _, ms, error, *_ in rows if error is None]
+    errors = [error for _, _, error, *_ in rows if error is not None]
     p95 = percentile(times, 0.95)
     verdict = "ok" if p95 <= TARGET_P95_MS and not errors else "OVER TARGET"
     print(f"  {title:<22} {len(rows):>6} requests  {len(rows) / seconds:6.1f}/s  p50 {percentile(times, 0.5):7.0f} ms  "
@@ -134,13 +134,14 @@ class Background:
 
     def __init__(self, name, command, env):
         self.name, self.started, self.ended, self.output = name, time.monotonic(), None, ("", "")
+        self.ended_at = None  # time.time() when it ended
         self.process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         self.waiter = threading.Thread(target=self._wait, daemon=True)
         self.waiter.start()
 
     def _wait(self):
         self.output = self.process.communicate()
-        self.ended = time.monotonic()
+        self.ended, self.ended_at = time.monotonic(), time.time()
 
     def finish(self, timeout):
         self.waiter.join(timeout)
@@ -160,7 +161,7 @@ class NightlyOnWorker:
         from redis import Redis
         from rq import Queue
 
-        self.started = time.monotonic()
+        self.started, self.ended_at = time.monotonic(), None
         self.job = Queue("default", connection=Redis.from_url(redis_url)).enqueue("app.jobs.nightly.run_nightly", day, job_timeout=3600)
 
     def finish(self, timeout):
@@ -169,6 +170,8 @@ class NightlyOnWorker:
         except AssertionError:
             return "nightly job (rq worker): still running after the load"
         issued = (self.job.return_value() or {}).get("issued", {}) if self.job.is_finished else {}
+        if self.job.ended_at is not None:  # rq keeps it in UTC without a zone
+            self.ended_at = self.job.ended_at.replace(tzinfo=timezone.utc).timestamp()
         return (f"nightly job (rq worker): {time.monotonic() - self.started:.1f} s, {self.job.get_status()}, "
                 f"invoices {issued.get('invoices')}, acts {issued.get('acts')}")
 
@@ -285,7 +288,7 @@ def main(argv=None):
             thread.start()
         for thread in signing:
             thread.join(300)
-        started = time.monotonic()
+        started, started_at = time.monotonic(), time.time()
         for user in users:
             user.deadline = started + args.seconds
             user.start()
@@ -307,6 +310,12 @@ def main(argv=None):
         report("all pages", results, elapsed)
         for task in background:
             print("  " + task.finish(900))
+        busy_until = max((task.ended_at for task in background if task.ended_at), default=None)
+        if busy_until is not None:  # the pages while the jobs ran and after: how much of the tail is theirs
+            ended_at = started_at + elapsed
+            busy_until = min(busy_until, ended_at)
+            report("while the jobs ran", [row for row in results if row[3] <= busy_until], max(busy_until - started_at, 1e-3))
+            report("after them", [row for row in results if row[3] > busy_until], max(ended_at - busy_until, 1e-3))
         poll_feed(base, cli_env, 300)
     finally:
         stop_group(server, 90)
