@@ -9,6 +9,7 @@ card's address, so that a reply reaches only the landlord. Only `nightly_step` c
 import hashlib
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from flask import current_app
 from sqlalchemy import select
@@ -127,6 +128,7 @@ _LOADED = {  # kind: (summary key, model, eager loading down to the contract's p
     "act": ("act_ids", Act, selectinload(Act.contract).options(*_PARTIES)),
     "vat_invoice": ("vat_invoice_ids", VatInvoice, selectinload(VatInvoice.act).selectinload(Act.contract).options(*_PARTIES)),
 }
+BATCH = 500  # documents loaded at once (whole groups of one customer and executor)
 
 
 # Only a contract with a manager or with autosend on can be told of its documents: the others'
@@ -134,9 +136,9 @@ _LOADED = {  # kind: (summary key, model, eager loading down to the contract's p
 _TOLD = Contract.manager_id.is_not(None) | Contract.autosend_documents.is_(True)
 
 
-def _told(kind, model, ids):
-    """The documents of `kind` among `ids` whose contract someone is told about."""
-    query = select(model).where(model.id.in_(ids))
+def _told(kind, model, ids, *columns):
+    """The documents of `kind` among `ids` whose contract someone is told about (or those `columns` of them)."""
+    query = select(*columns or (model,)).where(model.id.in_(ids))
     if kind == "vat_invoice":
         query = query.join(Act, Act.id == VatInvoice.act_id).join(Contract, Contract.id == Act.contract_id)
     else:
@@ -144,36 +146,98 @@ def _told(kind, model, ids):
     return query.where(_TOLD)
 
 
-def _issued_documents(session, issued):
+def _in_chunks(ids):
+    return (ids[n:n + 500] for n in range(0, len(ids), 500))
+
+
+def _batches(session, issued):
+    """The told documents among `issued`, as lists of (kind, id) of about BATCH documents in which
+    a customer's documents from one executor are all in one list (read as plain ids first)."""
+    groups = defaultdict(list)
+    for kind, (key, model, _) in _LOADED.items():
+        for chunk in _in_chunks(list(issued.get(key) or [])):
+            query = _told(kind, model, chunk, model.id, Contract.customer_id, Contract.executor_id)
+            for doc_id, customer_id, executor_id in session.execute(query):
+                groups[(customer_id, executor_id)].append((kind, doc_id))
+    batch = []
+    for group in groups.values():
+        batch += group
+        if len(batch) >= BATCH:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _order(item):
+    """The order in which the emails list the documents."""
+    return item.contract.number, item.contract.id, _ORDER[item.kind], item.doc.number or ""
+
+
+def _loaded(session, batch):
+    """The documents of `batch` with their contracts and people, in the emails' order."""
     found = []
     for kind, (key, model, loading) in _LOADED.items():
-        ids = list(issued.get(key) or [])
-        for n in range(0, len(ids), 500):
-            for doc in session.scalars(_told(kind, model, ids[n:n + 500]).options(loading)):
+        for chunk in _in_chunks([doc_id for doc_kind, doc_id in batch if doc_kind == kind]):
+            for doc in session.scalars(select(model).where(model.id.in_(chunk)).options(loading)):
                 found.append(IssuedDocument(kind, doc, doc.act.contract if kind == "vat_invoice" else doc.contract))
-    return sorted(found, key=lambda item: (item.contract.number, item.contract.id, _ORDER[item.kind], item.doc.number or ""))
+    return sorted(found, key=_order)
+
+
+class SummaryLine(NamedTuple):
+    """A document as a manager's summary lists it, in plain values: a night's summaries keep
+    these, not the documents' objects."""
+    order: tuple
+    ref: str
+    label: str
+    number: str
+    date: object
+    customer: str
+    contract: str
+    period: tuple
+    amount: object
+    sent: bool  # autosend is on: the customer got it too
+
+
+def _summary_line(item):
+    doc, contract = item.doc, item.contract
+    return SummaryLine(_order(item), item.ref, item.label, doc.number, doc.date, contract.customer.name, contract.number,
+                       item.period, doc.amount, bool(contract.autosend_documents))
+
+
+class _Manager(NamedTuple):
+    first_name: str
+    to: list
 
 
 def documents_issued(session, day, issued):
     """After the nightly auto-issue: ONE summary per manager of every document issued on their
     contracts, and per customer (and executor) one email with its documents as PDF attachments,
     for contracts with autosend on. The key names the set of documents, so a set is announced
-    once, however often the job runs."""
-    documents = _issued_documents(session, issued)
+    once, however often the job runs. The documents are loaded a batch at a time (the session
+    emptied after each), the customers' emails queued per batch, the summaries at the end."""
     counts = {"summaries": 0, "to_customers": 0}
-    by_manager, by_customer = defaultdict(list), defaultdict(list)
-    for item in documents:
-        if recipients.staff(item.contract.manager):
-            by_manager[item.contract.manager_id].append(item)
-        if item.contract.autosend_documents:
-            by_customer[(item.contract.customer_id, item.contract.executor_id)].append(item)
-    for items in by_manager.values():
-        manager = items[0].contract.manager
+    managers, lines = {}, defaultdict(list)
+    for batch in _batches(session, issued):
+        by_customer = defaultdict(list)
+        for item in _loaded(session, batch):
+            manager = item.contract.manager
+            if recipients.staff(manager):
+                managers.setdefault(manager.id, _Manager(manager.first_name, recipients.staff(manager)))
+                lines[manager.id].append(_summary_line(item))
+            if item.contract.autosend_documents:
+                by_customer[(item.contract.customer_id, item.contract.executor_id)].append(item)
+        for items in by_customer.values():
+            counts["to_customers"] += _send_to_customer(session, day, items, f"documents:{_digest(i.ref for i in items)}")
+        session.flush()  # e.g. the announced ids' deletion, before the session lets go of its objects
+        session.expunge_all()
+    for items in lines.values():
+        items.sort(key=lambda line: line.order)
+    for manager_id, items in sorted(lines.items(), key=lambda entry: entry[1][0].order):  # as if in one list
+        manager = managers[manager_id]
         content = render(NotifyEvent.DOCUMENTS_ISSUED.value, manager=manager, documents=items, day=day)
         counts["summaries"] += put(session, NotifyEvent.DOCUMENTS_ISSUED, f"documents:{_digest(i.ref for i in items)}",
-                                   recipients.staff(manager), day, content)
-    for items in by_customer.values():
-        counts["to_customers"] += _send_to_customer(session, day, items, f"documents:{_digest(i.ref for i in items)}")
+                                   manager.to, day, content)
     return counts
 
 
