@@ -161,6 +161,25 @@ def test_issued_documents_one_summary_per_manager_and_one_email_per_customer_wit
     assert len(outbox(event="documents_issued")) == 1 and len(outbox(event="documents_sent")) == 2
 
 
+def test_issued_documents_read_in_batches_make_the_same_emails(session, outbox, monkeypatch):
+    monkeypatch.setattr(events, "BATCH", 1)  # every customer's documents a batch of their own, at least
+    landlord = factories.executor(session, name="ООО «Башня»")
+    tenant, other = factories.customer(session, email="tenant@tenant.example"), factories.customer(session, email="other@tenant.example")
+    autosend_contract(session, tenant, landlord, number="Д-3")
+    autosend_contract(session, other, landlord, number="Д-2")
+    autosend_contract(session, tenant, landlord, number="Д-1")
+    session.commit()
+    summary = run_nightly("2020-01-31")
+    assert summary["notifications"]["documents"] == {"summaries": 1, "to_customers": 2}
+    [digest] = outbox(event="documents_issued")
+    lines = [line for line in digest.body_text.splitlines() if line.startswith("— ")]
+    assert len(lines) == 12 and [line.split("договор № ")[1].split(",")[0] for line in lines] == ["Д-1"] * 4 + ["Д-2"] * 4 + ["Д-3"] * 4
+    sent = {row.recipient: row for row in outbox(event="documents_sent")}
+    assert len(json.loads(sent["tenant@tenant.example"].attachments)) == 8 and len(json.loads(sent["other@tenant.example"].attachments)) == 4
+    assert sent["tenant@tenant.example"].body_text.index("Д-1") < sent["tenant@tenant.example"].body_text.index("Д-3")
+    assert run_nightly("2020-01-31")["notifications"]["documents"] == {"summaries": 0, "to_customers": 0}
+
+
 def test_the_nightly_job_run_twice_writes_each_reminder_once(session, outbox):
     tenancy(session, end_date=date(2026, 3, 31), notify_days_before_end=0)
     session.commit()

@@ -15,6 +15,7 @@ from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from app import bulk
 from app.domain import issuing, reminders
 from app.domain.contracts import last_day_before
 from app.domain.enums import N_, NotifyEvent
@@ -136,9 +137,9 @@ BATCH = 500  # documents loaded at once (whole groups of one customer and execut
 _TOLD = Contract.manager_id.is_not(None) | Contract.autosend_documents.is_(True)
 
 
-def _told(kind, model, ids, *columns):
-    """The documents of `kind` among `ids` whose contract someone is told about (or those `columns` of them)."""
-    query = select(*columns or (model,)).where(model.id.in_(ids))
+def _told(kind, model, among, *columns):
+    """`columns` of the documents of `kind` matching `among` whose contract someone is told about."""
+    query = select(*columns).where(among)
     if kind == "vat_invoice":
         query = query.join(Act, Act.id == VatInvoice.act_id).join(Contract, Contract.id == Act.contract_id)
     else:
@@ -146,17 +147,13 @@ def _told(kind, model, ids, *columns):
     return query.where(_TOLD)
 
 
-def _in_chunks(ids):
-    return (ids[n:n + 500] for n in range(0, len(ids), 500))
-
-
 def _batches(session, issued):
     """The told documents among `issued`, as lists of (kind, id) of about BATCH documents in which
     a customer's documents from one executor are all in one list (read as plain ids first)."""
     groups = defaultdict(list)
     for kind, (key, model, _) in _LOADED.items():
-        for chunk in _in_chunks(list(issued.get(key) or [])):
-            query = _told(kind, model, chunk, model.id, Contract.customer_id, Contract.executor_id)
+        for among in bulk.where_in(session, model.id, issued.get(key) or []):
+            query = _told(kind, model, among, model.id, Contract.customer_id, Contract.executor_id)
             for doc_id, customer_id, executor_id in session.execute(query):
                 groups[(customer_id, executor_id)].append((kind, doc_id))
     batch = []
@@ -178,8 +175,8 @@ def _loaded(session, batch):
     """The documents of `batch` with their contracts and people, in the emails' order."""
     found = []
     for kind, (key, model, loading) in _LOADED.items():
-        for chunk in _in_chunks([doc_id for doc_kind, doc_id in batch if doc_kind == kind]):
-            for doc in session.scalars(select(model).where(model.id.in_(chunk)).options(loading)):
+        for among in bulk.where_in(session, model.id, [doc_id for doc_kind, doc_id in batch if doc_kind == kind]):
+            for doc in session.scalars(select(model).where(among).options(loading)):
                 found.append(IssuedDocument(kind, doc, doc.act.contract if kind == "vat_invoice" else doc.contract))
     return sorted(found, key=_order)
 
