@@ -9,7 +9,7 @@ import pytest
 from flask_appbuilder.security.sqla.models import User
 from sqlalchemy import delete, select
 
-from app.domain import schedule
+from app.domain import reminders, schedule
 from app.domain.enums import NotifyEvent, TariffPeriod
 from app.errors import DomainError
 from app.jobs.nightly import run_nightly
@@ -79,6 +79,18 @@ def test_contract_end_reminds_manager_and_customer_list_n_days_before_and_on_the
     assert customer_mail.sender_name.startswith("Робот ООО «Тест") and customer_mail.reply_to == "landlord@test.example"
     assert "Ответ на него получит ООО «Тест" in customer_mail.body_text
     assert "Сегодня, 31.03.2026" in outbox(trigger_date=date(2026, 3, 31), recipient=MANAGER)[0].body_text
+
+
+def test_contracts_ending_are_looked_for_a_batch_at_a_time(session, monkeypatch):
+    monkeypatch.setattr(reminders, "BATCH", 2)
+    ending = [tenancy(session, end_date=date(2026, 3, n), notify_days_before_end=0) for n in (2, 1, 3)]
+    tenancy(session, end_date=date(2026, 6, 30), notify_days_before_end=0)  # not yet
+    tenancy(session, end_date=date(2026, 3, 1), status="draft")  # not active
+    session.commit()
+    due = [(r.subject.id, r.event_day) for r in reminders.contracts_ending(session, date(2026, 3, 1))]
+    assert due == [(ending[1].id, date(2026, 3, 1))]
+    due = [(r.subject.id, r.trigger) for r in reminders.contracts_ending(session, date(2026, 3, 3))]
+    assert due == [(ending[2].id, date(2026, 3, 3))]
 
 
 def test_agreement_start_reminds_the_customer_by_its_email_when_it_has_no_list(session, outbox):
