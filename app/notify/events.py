@@ -21,7 +21,7 @@ from app.domain.contracts import last_day_before
 from app.domain.enums import N_, NotifyEvent
 from app.domain.words import format_amount
 from app.errors import DomainError
-from app.models import Act, Contract, Invoice, VatInvoice
+from app.models import Act, Contract, Counterparty, Invoice, User, VatInvoice
 from app.notify import attachments, recipients, settings
 from app.notify.outbox import put
 from app.notify.render import FOOTER, render, reply_footer
@@ -139,7 +139,7 @@ _TOLD = Contract.manager_id.is_not(None) | Contract.autosend_documents.is_(True)
 
 def _told(kind, model, among, *columns):
     """`columns` of the documents of `kind` matching `among` whose contract someone is told about."""
-    query = select(*columns).where(among)
+    query = select(*columns).select_from(model).where(among)
     if kind == "vat_invoice":
         query = query.join(Act, Act.id == VatInvoice.act_id).join(Contract, Contract.id == Act.contract_id)
     else:
@@ -148,13 +148,14 @@ def _told(kind, model, among, *columns):
 
 
 def _batches(session, issued):
-    """The told documents among `issued`, as lists of (kind, id) of about BATCH documents in which
-    a customer's documents from one executor are all in one list (read as plain ids first)."""
+    """The documents among `issued` sent to their customers, as lists of (kind, id) of about
+    BATCH documents in which a customer's documents from one executor are all in one list
+    (read as plain ids first)."""
     groups = defaultdict(list)
     for kind, (key, model, _) in _LOADED.items():
         for among in bulk.where_in(session, model.id, issued.get(key) or []):
             query = _told(kind, model, among, model.id, Contract.customer_id, Contract.executor_id)
-            for doc_id, customer_id, executor_id in session.execute(query):
+            for doc_id, customer_id, executor_id in session.execute(query.where(Contract.autosend_documents.is_(True))):
                 groups[(customer_id, executor_id)].append((kind, doc_id))
     batch = []
     for group in groups.values():
@@ -166,9 +167,9 @@ def _batches(session, issued):
         yield batch
 
 
-def _order(item):
+def _order(contract_number, contract_id, kind, number):
     """The order in which the emails list the documents."""
-    return item.contract.number, item.contract.id, _ORDER[item.kind], item.doc.number or ""
+    return contract_number, contract_id, _ORDER[kind], number or ""
 
 
 def _loaded(session, batch):
@@ -178,13 +179,12 @@ def _loaded(session, batch):
         for among in bulk.where_in(session, model.id, [doc_id for doc_kind, doc_id in batch if doc_kind == kind]):
             for doc in session.scalars(select(model).where(among).options(loading)):
                 found.append(IssuedDocument(kind, doc, doc.act.contract if kind == "vat_invoice" else doc.contract))
-    return sorted(found, key=_order)
+    return sorted(found, key=lambda item: _order(item.contract.number, item.contract.id, item.kind, item.doc.number))
 
 
 class SummaryLine(NamedTuple):
-    """A document as a manager's summary lists it, in plain values: a night's summaries keep
-    these, not the documents' objects."""
-    order: tuple
+    """A document as a manager's summary lists it (IssuedDocument's values, read as plain
+    columns): a summary of thousands of documents does not hold their objects."""
     ref: str
     label: str
     number: str
@@ -196,45 +196,55 @@ class SummaryLine(NamedTuple):
     sent: bool  # autosend is on: the customer got it too
 
 
-def _summary_line(item):
-    doc, contract = item.doc, item.contract
-    return SummaryLine(_order(item), item.ref, item.label, doc.number, doc.date, contract.customer.name, contract.number,
-                       item.period, doc.amount, bool(contract.autosend_documents))
+def _managers(session, issued):
+    """The ids of the managers of contracts among whose documents `issued` has some."""
+    found = set()
+    for kind, (key, model, _) in _LOADED.items():
+        for among in bulk.where_in(session, model.id, issued.get(key) or []):
+            found.update(session.scalars(_told(kind, model, among, Contract.manager_id).where(Contract.manager_id.is_not(None)).distinct()))
+    return sorted(found)
 
 
-class _Manager(NamedTuple):
-    first_name: str
-    to: list
+def _summary_lines(session, manager_id, issued):
+    """The lines of a manager's summary, in its order."""
+    lines = []
+    for kind, (key, model, _) in _LOADED.items():
+        period = (Act.period_start, Act.period_end) if kind == "vat_invoice" else (model.period_start, model.period_end)
+        columns = (model.id, model.number, model.date, model.amount, *period, Contract.id, Contract.number,
+                   Contract.autosend_documents, Counterparty.name)
+        for among in bulk.where_in(session, model.id, issued.get(key) or []):
+            query = (_told(kind, model, among, *columns).join(Counterparty, Counterparty.id == Contract.customer_id)
+                     .where(Contract.manager_id == manager_id))
+            for doc_id, number, day, amount, start, end, contract_id, contract, autosend, customer in session.execute(query):
+                lines.append((_order(contract, contract_id, kind, number), SummaryLine(
+                    f"{kind}:{doc_id}", attachments.DOCUMENTS[kind][2], number, day, customer, contract, (start, end), amount,
+                    bool(autosend))))
+    lines.sort(key=lambda line: line[0])
+    return [line for _, line in lines]
 
 
 def documents_issued(session, day, issued):
     """After the nightly auto-issue: ONE summary per manager of every document issued on their
     contracts, and per customer (and executor) one email with its documents as PDF attachments,
     for contracts with autosend on. The key names the set of documents, so a set is announced
-    once, however often the job runs. The documents are loaded a batch at a time (the session
-    emptied after each), the customers' emails queued per batch, the summaries at the end."""
+    once, however often the job runs. The customers' emails are written a batch of documents
+    at a time (the session emptied after each), then each manager's summary from plain rows."""
     counts = {"summaries": 0, "to_customers": 0}
-    managers, lines = {}, defaultdict(list)
     for batch in _batches(session, issued):
         by_customer = defaultdict(list)
         for item in _loaded(session, batch):
-            manager = item.contract.manager
-            if recipients.staff(manager):
-                managers.setdefault(manager.id, _Manager(manager.first_name, recipients.staff(manager)))
-                lines[manager.id].append(_summary_line(item))
-            if item.contract.autosend_documents:
-                by_customer[(item.contract.customer_id, item.contract.executor_id)].append(item)
+            by_customer[(item.contract.customer_id, item.contract.executor_id)].append(item)
         for items in by_customer.values():
             counts["to_customers"] += _send_to_customer(session, day, items, f"documents:{_digest(i.ref for i in items)}")
         session.flush()  # e.g. the announced ids' deletion, before the session lets go of its objects
         session.expunge_all()
-    for items in lines.values():
-        items.sort(key=lambda line: line.order)
-    for manager_id, items in sorted(lines.items(), key=lambda entry: entry[1][0].order):  # as if in one list
-        manager = managers[manager_id]
-        content = render(NotifyEvent.DOCUMENTS_ISSUED.value, manager=manager, documents=items, day=day)
-        counts["summaries"] += put(session, NotifyEvent.DOCUMENTS_ISSUED, f"documents:{_digest(i.ref for i in items)}",
-                                   manager.to, day, content)
+    for manager_id in _managers(session, issued):
+        manager = session.get(User, manager_id)
+        if recipients.staff(manager):
+            items = _summary_lines(session, manager_id, issued)
+            content = render(NotifyEvent.DOCUMENTS_ISSUED.value, manager=manager, documents=items, day=day)
+            counts["summaries"] += put(session, NotifyEvent.DOCUMENTS_ISSUED, f"documents:{_digest(i.ref for i in items)}",
+                                       recipients.staff(manager), day, content)
     return counts
 
 
