@@ -123,8 +123,8 @@ class IssuedDocument:
 
 
 _ORDER = {"invoice": 0, "act": 1, "vat_invoice": 2}
-_PARTIES = (selectinload(Contract.manager), selectinload(Contract.customer), selectinload(Contract.executor))
-_LOADED = {  # kind: (summary key, model, eager loading down to the contract's people)
+_PARTIES = (selectinload(Contract.customer), selectinload(Contract.executor))
+_LOADED = {  # kind: (summary key, model, eager loading down to the contract's customer and executor)
     "invoice": ("invoice_ids", Invoice, selectinload(Invoice.contract).options(*_PARTIES)),
     "act": ("act_ids", Act, selectinload(Act.contract).options(*_PARTIES)),
     "vat_invoice": ("vat_invoice_ids", VatInvoice, selectinload(VatInvoice.act).selectinload(Act.contract).options(*_PARTIES)),
@@ -132,19 +132,14 @@ _LOADED = {  # kind: (summary key, model, eager loading down to the contract's p
 BATCH = 500  # documents loaded at once (whole groups of one customer and executor)
 
 
-# Only a contract with a manager or with autosend on can be told of its documents: the others'
-# documents are not loaded at all (a month of tens of thousands, mostly of neither, stays small).
-_TOLD = Contract.manager_id.is_not(None) | Contract.autosend_documents.is_(True)
-
-
-def _told(kind, model, among, *columns):
-    """`columns` of the documents of `kind` matching `among` whose contract someone is told about."""
+def _of_contracts(kind, model, among, *columns):
+    """`columns` of the documents of `kind` matching `among`, joined to their contracts: the
+    callers keep those of contracts with autosend on, or of a manager (a month of tens of
+    thousands, mostly of neither, stays small)."""
     query = select(*columns).select_from(model).where(among)
     if kind == "vat_invoice":
-        query = query.join(Act, Act.id == VatInvoice.act_id).join(Contract, Contract.id == Act.contract_id)
-    else:
-        query = query.join(Contract, Contract.id == model.contract_id)
-    return query.where(_TOLD)
+        return query.join(Act, Act.id == VatInvoice.act_id).join(Contract, Contract.id == Act.contract_id)
+    return query.join(Contract, Contract.id == model.contract_id)
 
 
 def _batches(session, issued):
@@ -154,7 +149,7 @@ def _batches(session, issued):
     groups = defaultdict(list)
     for kind, (key, model, _) in _LOADED.items():
         for among in bulk.where_in(session, model.id, issued.get(key) or []):
-            query = _told(kind, model, among, model.id, Contract.customer_id, Contract.executor_id)
+            query = _of_contracts(kind, model, among, model.id, Contract.customer_id, Contract.executor_id)
             for doc_id, customer_id, executor_id in session.execute(query.where(Contract.autosend_documents.is_(True))):
                 groups[(customer_id, executor_id)].append((kind, doc_id))
     batch = []
@@ -201,7 +196,8 @@ def _managers(session, issued):
     found = set()
     for kind, (key, model, _) in _LOADED.items():
         for among in bulk.where_in(session, model.id, issued.get(key) or []):
-            found.update(session.scalars(_told(kind, model, among, Contract.manager_id).where(Contract.manager_id.is_not(None)).distinct()))
+            query = _of_contracts(kind, model, among, Contract.manager_id).where(Contract.manager_id.is_not(None))
+            found.update(session.scalars(query.distinct()))
     return sorted(found)
 
 
@@ -213,7 +209,7 @@ def _summary_lines(session, manager_id, issued):
         columns = (model.id, model.number, model.date, model.amount, *period, Contract.id, Contract.number,
                    Contract.autosend_documents, Counterparty.name)
         for among in bulk.where_in(session, model.id, issued.get(key) or []):
-            query = (_told(kind, model, among, *columns).join(Counterparty, Counterparty.id == Contract.customer_id)
+            query = (_of_contracts(kind, model, among, *columns).join(Counterparty, Counterparty.id == Contract.customer_id)
                      .where(Contract.manager_id == manager_id))
             for doc_id, number, day, amount, start, end, contract_id, contract, autosend, customer in session.execute(query):
                 lines.append((_order(contract, contract_id, kind, number), SummaryLine(
