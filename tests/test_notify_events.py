@@ -9,7 +9,7 @@ import pytest
 from flask_appbuilder.security.sqla.models import User
 from sqlalchemy import delete, select
 
-from app.domain import schedule
+from app.domain import reminders, schedule
 from app.domain.enums import NotifyEvent, TariffPeriod
 from app.errors import DomainError
 from app.jobs.nightly import run_nightly
@@ -79,6 +79,18 @@ def test_contract_end_reminds_manager_and_customer_list_n_days_before_and_on_the
     assert customer_mail.sender_name.startswith("Робот ООО «Тест") and customer_mail.reply_to == "landlord@test.example"
     assert "Ответ на него получит ООО «Тест" in customer_mail.body_text
     assert "Сегодня, 31.03.2026" in outbox(trigger_date=date(2026, 3, 31), recipient=MANAGER)[0].body_text
+
+
+def test_contracts_ending_are_looked_for_a_batch_at_a_time(session, monkeypatch):
+    monkeypatch.setattr(reminders, "BATCH", 2)
+    ending = [tenancy(session, end_date=date(2026, 3, n), notify_days_before_end=0) for n in (2, 1, 3)]
+    tenancy(session, end_date=date(2026, 6, 30), notify_days_before_end=0)  # not yet
+    tenancy(session, end_date=date(2026, 3, 1), status="draft")  # not active
+    session.commit()
+    due = [(r.subject.id, r.event_day) for r in reminders.contracts_ending(session, date(2026, 3, 1))]
+    assert due == [(ending[1].id, date(2026, 3, 1))]
+    due = [(r.subject.id, r.trigger) for r in reminders.contracts_ending(session, date(2026, 3, 3))]
+    assert due == [(ending[2].id, date(2026, 3, 3))]
 
 
 def test_agreement_start_reminds_the_customer_by_its_email_when_it_has_no_list(session, outbox):
@@ -159,6 +171,25 @@ def test_issued_documents_one_summary_per_manager_and_one_email_per_customer_wit
     again = run_nightly("2020-01-31")
     assert again["notifications"]["documents"] == {"summaries": 0, "to_customers": 0}
     assert len(outbox(event="documents_issued")) == 1 and len(outbox(event="documents_sent")) == 2
+
+
+def test_issued_documents_read_in_batches_make_the_same_emails(session, outbox, monkeypatch):
+    monkeypatch.setattr(events, "BATCH", 1)  # every customer's documents a batch of their own, at least
+    landlord = factories.executor(session, name="ООО «Башня»")
+    tenant, other = factories.customer(session, email="tenant@tenant.example"), factories.customer(session, email="other@tenant.example")
+    autosend_contract(session, tenant, landlord, number="Д-3")
+    autosend_contract(session, other, landlord, number="Д-2")
+    autosend_contract(session, tenant, landlord, number="Д-1")
+    session.commit()
+    summary = run_nightly("2020-01-31")
+    assert summary["notifications"]["documents"] == {"summaries": 1, "to_customers": 2}
+    [digest] = outbox(event="documents_issued")
+    lines = [line for line in digest.body_text.splitlines() if line.startswith("— ")]
+    assert len(lines) == 12 and [line.split("договор № ")[1].split(",")[0] for line in lines] == ["Д-1"] * 4 + ["Д-2"] * 4 + ["Д-3"] * 4
+    sent = {row.recipient: row for row in outbox(event="documents_sent")}
+    assert len(json.loads(sent["tenant@tenant.example"].attachments)) == 8 and len(json.loads(sent["other@tenant.example"].attachments)) == 4
+    assert sent["tenant@tenant.example"].body_text.index("Д-1") < sent["tenant@tenant.example"].body_text.index("Д-3")
+    assert run_nightly("2020-01-31")["notifications"]["documents"] == {"summaries": 0, "to_customers": 0}
 
 
 def test_the_nightly_job_run_twice_writes_each_reminder_once(session, outbox):

@@ -18,6 +18,7 @@ from app.domain.contracts import end_in_force
 from app.domain.enums import ACTIVE_CONTRACT, TariffPeriod
 from app.models import Account, Agreement, Contract
 
+BATCH = 500  # contracts loaded at once when looking for the ones ending (every active one is a candidate)
 TARIFF_OFFSETS = {TariffPeriod.MONTHLY.value: (14, 7, 0), TariffPeriod.YEARLY.value: (28, 21, 14, 7, 0)}
 
 
@@ -58,11 +59,18 @@ def agreements_starting(session, day):
 def contracts_ending(session, day):
     """Active contracts whose last day in force (N days before, and the day itself) is due."""
     changes_end = Contract.agreements.any(or_(Agreement.new_end_date.is_not(None), Agreement.terminates.is_(True)))
-    contracts = session.scalars(
-        select(Contract).where(Contract.status.in_(ACTIVE_CONTRACT), or_(Contract.end_date >= day, changes_end))
-        .options(selectinload(Contract.agreements)).order_by(Contract.id)
-    )
-    return _due(((c, end_in_force(c), (c.notify_days_before_end, 0)) for c in contracts), day)
+    ids = session.scalars(
+        select(Contract.id).where(Contract.status.in_(ACTIVE_CONTRACT), or_(Contract.end_date >= day, changes_end))
+        .order_by(Contract.id)
+    ).all()
+    reminders = []
+    for n in range(0, len(ids), BATCH):  # loaded a batch at a time: only the due ones are kept
+        contracts = session.scalars(
+            select(Contract).where(Contract.id.in_(ids[n:n + BATCH])).options(selectinload(Contract.agreements))
+            .order_by(Contract.id)
+        )
+        reminders += _due(((c, end_in_force(c), (c.notify_days_before_end, 0)) for c in contracts), day)
+    return reminders
 
 
 def tariff_ending(session, day):

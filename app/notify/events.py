@@ -9,17 +9,19 @@ card's address, so that a reply reaches only the landlord. Only `nightly_step` c
 import hashlib
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from app import bulk
 from app.domain import issuing, reminders
 from app.domain.contracts import last_day_before
 from app.domain.enums import N_, NotifyEvent
 from app.domain.words import format_amount
 from app.errors import DomainError
-from app.models import Act, Contract, Invoice, VatInvoice
+from app.models import Act, Contract, Counterparty, Invoice, User, VatInvoice
 from app.notify import attachments, recipients, settings
 from app.notify.outbox import put
 from app.notify.render import FOOTER, render, reply_footer
@@ -121,59 +123,124 @@ class IssuedDocument:
 
 
 _ORDER = {"invoice": 0, "act": 1, "vat_invoice": 2}
-_PARTIES = (selectinload(Contract.manager), selectinload(Contract.customer), selectinload(Contract.executor))
-_LOADED = {  # kind: (summary key, model, eager loading down to the contract's people)
+_PARTIES = (selectinload(Contract.customer), selectinload(Contract.executor))
+_LOADED = {  # kind: (summary key, model, eager loading down to the contract's customer and executor)
     "invoice": ("invoice_ids", Invoice, selectinload(Invoice.contract).options(*_PARTIES)),
     "act": ("act_ids", Act, selectinload(Act.contract).options(*_PARTIES)),
     "vat_invoice": ("vat_invoice_ids", VatInvoice, selectinload(VatInvoice.act).selectinload(Act.contract).options(*_PARTIES)),
 }
+BATCH = 500  # documents loaded at once (whole groups of one customer and executor)
 
 
-# Only a contract with a manager or with autosend on can be told of its documents: the others'
-# documents are not loaded at all (a month of tens of thousands, mostly of neither, stays small).
-_TOLD = Contract.manager_id.is_not(None) | Contract.autosend_documents.is_(True)
-
-
-def _told(kind, model, ids):
-    """The documents of `kind` among `ids` whose contract someone is told about."""
-    query = select(model).where(model.id.in_(ids))
+def _of_contracts(kind, model, among, *columns):
+    """`columns` of the documents of `kind` matching `among`, joined to their contracts: the
+    callers keep those of contracts with autosend on, or of a manager (a month of tens of
+    thousands, mostly of neither, stays small)."""
+    query = select(*columns).select_from(model).where(among)
     if kind == "vat_invoice":
-        query = query.join(Act, Act.id == VatInvoice.act_id).join(Contract, Contract.id == Act.contract_id)
-    else:
-        query = query.join(Contract, Contract.id == model.contract_id)
-    return query.where(_TOLD)
+        return query.join(Act, Act.id == VatInvoice.act_id).join(Contract, Contract.id == Act.contract_id)
+    return query.join(Contract, Contract.id == model.contract_id)
 
 
-def _issued_documents(session, issued):
+def _batches(session, issued):
+    """The documents among `issued` sent to their customers, as lists of (kind, id) of about
+    BATCH documents in which a customer's documents from one executor are all in one list
+    (read as plain ids first)."""
+    groups = defaultdict(list)
+    for kind, (key, model, _) in _LOADED.items():
+        for among in bulk.where_in(session, model.id, issued.get(key) or []):
+            query = _of_contracts(kind, model, among, model.id, Contract.customer_id, Contract.executor_id)
+            for doc_id, customer_id, executor_id in session.execute(query.where(Contract.autosend_documents.is_(True))):
+                groups[(customer_id, executor_id)].append((kind, doc_id))
+    batch = []
+    for group in groups.values():
+        batch += group
+        if len(batch) >= BATCH:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _order(contract_number, contract_id, kind, number):
+    """The order in which the emails list the documents."""
+    return contract_number, contract_id, _ORDER[kind], number or ""
+
+
+def _loaded(session, batch):
+    """The documents of `batch` with their contracts and people, in the emails' order."""
     found = []
     for kind, (key, model, loading) in _LOADED.items():
-        ids = list(issued.get(key) or [])
-        for n in range(0, len(ids), 500):
-            for doc in session.scalars(_told(kind, model, ids[n:n + 500]).options(loading)):
+        for among in bulk.where_in(session, model.id, [doc_id for doc_kind, doc_id in batch if doc_kind == kind]):
+            for doc in session.scalars(select(model).where(among).options(loading)):
                 found.append(IssuedDocument(kind, doc, doc.act.contract if kind == "vat_invoice" else doc.contract))
-    return sorted(found, key=lambda item: (item.contract.number, item.contract.id, _ORDER[item.kind], item.doc.number or ""))
+    return sorted(found, key=lambda item: _order(item.contract.number, item.contract.id, item.kind, item.doc.number))
+
+
+class SummaryLine(NamedTuple):
+    """A document as a manager's summary lists it (IssuedDocument's values, read as plain
+    columns): a summary of thousands of documents does not hold their objects."""
+    ref: str
+    label: str
+    number: str
+    date: object
+    customer: str
+    contract: str
+    period: tuple
+    amount: object
+    sent: bool  # autosend is on: the customer got it too
+
+
+def _managers(session, issued):
+    """The ids of the managers of contracts among whose documents `issued` has some."""
+    found = set()
+    for kind, (key, model, _) in _LOADED.items():
+        for among in bulk.where_in(session, model.id, issued.get(key) or []):
+            query = _of_contracts(kind, model, among, Contract.manager_id).where(Contract.manager_id.is_not(None))
+            found.update(session.scalars(query.distinct()))
+    return sorted(found)
+
+
+def _summary_lines(session, manager_id, issued):
+    """The lines of a manager's summary, in its order."""
+    lines = []
+    for kind, (key, model, _) in _LOADED.items():
+        period = (Act.period_start, Act.period_end) if kind == "vat_invoice" else (model.period_start, model.period_end)
+        columns = (model.id, model.number, model.date, model.amount, *period, Contract.id, Contract.number,
+                   Contract.autosend_documents, Counterparty.name)
+        for among in bulk.where_in(session, model.id, issued.get(key) or []):
+            query = (_of_contracts(kind, model, among, *columns).join(Counterparty, Counterparty.id == Contract.customer_id)
+                     .where(Contract.manager_id == manager_id))
+            for doc_id, number, day, amount, start, end, contract_id, contract, autosend, customer in session.execute(query):
+                lines.append((_order(contract, contract_id, kind, number), SummaryLine(
+                    f"{kind}:{doc_id}", attachments.DOCUMENTS[kind][2], number, day, customer, contract, (start, end), amount,
+                    bool(autosend))))
+    lines.sort(key=lambda line: line[0])
+    return [line for _, line in lines]
 
 
 def documents_issued(session, day, issued):
     """After the nightly auto-issue: ONE summary per manager of every document issued on their
     contracts, and per customer (and executor) one email with its documents as PDF attachments,
     for contracts with autosend on. The key names the set of documents, so a set is announced
-    once, however often the job runs."""
-    documents = _issued_documents(session, issued)
+    once, however often the job runs. The customers' emails are written a batch of documents
+    at a time (the session emptied after each), then each manager's summary from plain rows."""
     counts = {"summaries": 0, "to_customers": 0}
-    by_manager, by_customer = defaultdict(list), defaultdict(list)
-    for item in documents:
-        if recipients.staff(item.contract.manager):
-            by_manager[item.contract.manager_id].append(item)
-        if item.contract.autosend_documents:
+    for batch in _batches(session, issued):
+        by_customer = defaultdict(list)
+        for item in _loaded(session, batch):
             by_customer[(item.contract.customer_id, item.contract.executor_id)].append(item)
-    for items in by_manager.values():
-        manager = items[0].contract.manager
-        content = render(NotifyEvent.DOCUMENTS_ISSUED.value, manager=manager, documents=items, day=day)
-        counts["summaries"] += put(session, NotifyEvent.DOCUMENTS_ISSUED, f"documents:{_digest(i.ref for i in items)}",
-                                   recipients.staff(manager), day, content)
-    for items in by_customer.values():
-        counts["to_customers"] += _send_to_customer(session, day, items, f"documents:{_digest(i.ref for i in items)}")
+        for items in by_customer.values():
+            counts["to_customers"] += _send_to_customer(session, day, items, f"documents:{_digest(i.ref for i in items)}")
+        session.flush()  # e.g. the announced ids' deletion, before the session lets go of its objects
+        session.expunge_all()
+    for manager_id in _managers(session, issued):
+        manager = session.get(User, manager_id)
+        if recipients.staff(manager):
+            items = _summary_lines(session, manager_id, issued)
+            content = render(NotifyEvent.DOCUMENTS_ISSUED.value, manager=manager, documents=items, day=day)
+            counts["summaries"] += put(session, NotifyEvent.DOCUMENTS_ISSUED, f"documents:{_digest(i.ref for i in items)}",
+                                       recipients.staff(manager), day, content)
     return counts
 
 
