@@ -151,11 +151,17 @@ def test_embedded_thread_fires_again_when_the_clock_passes_midnight(app, monkeyp
     assert len(runs) == 2  # at start-up (23:59:59) and at 00:00 UTC, then not before the next midnight
 
 
-def test_cron_registers_the_nightly_job_at_midnight_utc():
+def test_cron_registers_the_nightly_job_at_midnight_utc(monkeypatch):
+    import importlib
+
     from rq import cron
 
-    import app.jobs.cron  # noqa: F401  (registers on import)
+    import app.jobs.cron
 
+    # registrations go to rq's global list on import: a fresh list and the module imported again,
+    # whatever another test (`rq cron`'s loading consumes the list) left in it
+    monkeypatch.setattr(cron, "_job_data_registry", [])
+    importlib.reload(app.jobs.cron)
     scheduler = cron.create_cron(FakeStrictRedis())
     [job] = [job for job in scheduler.get_jobs() if job.func_name == "app.jobs.nightly.run_nightly"]
     assert job.cron == "0 0 * * *"
