@@ -17,6 +17,8 @@ from datetime import datetime, timezone
 from flask import g, has_request_context, request
 
 REQUEST_LOG = logging.getLogger("arenda.request")
+# Libraries that log every step at INFO: WeasyPrint writes seven lines per PDF ("Step 1 - Fetching …").
+QUIET = ("weasyprint", "fontTools")
 _SANE_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
 _STANDARD = set(vars(logging.LogRecord("", 0, "", 0, "", (), None))) | {"message", "asctime"}
 
@@ -59,7 +61,8 @@ def gunicorn_logconfig():
         "formatters": {"json": {"()": JsonFormatter}},
         "handlers": {"stderr": {"class": "logging.StreamHandler", "formatter": "json", "stream": "ext://sys.stderr"}},
         "root": {"level": "INFO", "handlers": ["stderr"]},
-        "loggers": {"gunicorn.error": {"level": "INFO", "handlers": ["stderr"], "propagate": False}},
+        "loggers": {"gunicorn.error": {"level": "INFO", "handlers": ["stderr"], "propagate": False},
+                    **{name: {"level": "WARNING"} for name in QUIET}},
     }
 
 
@@ -94,6 +97,8 @@ def _end(response):
 
 def init_app(app):
     app.config.setdefault("LOG_FORMAT", log_format())
+    for name in QUIET:
+        logging.getLogger(name).setLevel(logging.WARNING)
     if app.config["LOG_FORMAT"] == "json":
         _install_json_handler(app)
     app.before_request(_begin)

@@ -146,3 +146,14 @@ def test_the_download_has_a_readable_ascii_name_and_the_russian_one(session, log
     assert "filename*=UTF-8''%D0%A1%D1%87%D1%91%D1%82-%D1%84%D0%B0%D0%BA%D1%82%D1%83%D1%80%D0%B0" in disposition
     disposition = client.get(f"/invoiceview/pdf/{invoice.id}").headers["Content-Disposition"]
     assert 'filename="Schet A-1 ot 25.12.2019.pdf"' in disposition
+
+
+def test_a_pdf_download_logs_one_request_line_not_weasyprints_steps(session, login_as, caplog):
+    import logging
+
+    _, invoice, _ = issued(session)
+    client = login_as(ROLE_ACCOUNTANT)
+    with caplog.at_level(logging.INFO):
+        assert client.get(f"/invoiceview/pdf/{invoice.id}").status_code == 200
+    assert [r for r in caplog.records if r.name == "arenda.request" and r.path.endswith("/pdf/%s" % invoice.id)]
+    assert not [r for r in caplog.records if r.name.startswith("weasyprint")]  # it logs seven INFO lines per PDF
