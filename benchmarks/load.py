@@ -102,6 +102,9 @@ class User(threading.Thread):
             self.results.append(("sign-in", 0.0, "sign-in failed"))
             return
         kinds, weights = zip(*PAGES)
+        # People do not all click at the same instant: each user's first page comes after a think time too
+        # (without it the 50 first requests arrive in one burst, with the jobs' own start-up, and make the tail).
+        time.sleep(self.random.uniform(0, 2) * self.think)
         while time.monotonic() < self.deadline:
             kind = self.random.choices(kinds, weights)[0]
             started = time.perf_counter()
