@@ -95,16 +95,16 @@ class Batches:
     first) and for the statement's own accounts, which every operation's direction needs."""
 
     def __init__(self, data, today, size):
-        self.data, self.codec = _opened(data)
+        self.opened = _opened(data)
         self.today, self.size, self.own = today, size, None
 
     def __iter__(self):
         if self.own is None:
-            reader = _Reader(self.data, self.codec, self.today)
+            reader = _Reader(*self.opened, self.today)
             for _ in _each_gc_paused(reader.read(self.size)):
                 pass  # its batches are dropped: their directions may lack accounts declared later
             self.own = reader.own
-        return _each_gc_paused(_Reader(self.data, self.codec, self.today, self.own).read(self.size))
+        return _each_gc_paused(_Reader(*self.opened, self.today, self.own).read(self.size))
 
 
 @contextmanager
@@ -134,7 +134,8 @@ def _each_gc_paused(batches):
 
 
 def _opened(data):
-    """The statement's bytes (without a BOM) and codec, once its first line and encoding are checked."""
+    """The statement's bytes (without a BOM), codec and whether the whole file decodes (`_decodes`),
+    once its first line and encoding are checked."""
     if data.startswith(codecs.BOM_UTF8):
         data = data[len(codecs.BOM_UTF8):]
     newline = data.find(b"\n")
@@ -145,11 +146,11 @@ def _opened(data):
     if broken >= 0:
         raise failure(data.count(b"\n", 0, broken) + 1, N_(
             "файл в испорченной кодировке: русские буквы заменены знаком «�». Выгрузите выписку из банка заново."))
-    return data, codec
+    return data, codec, _decodes(data, codec)
 
 
 class _Reader:
-    def __init__(self, data, codec, today, own=()):
+    def __init__(self, data, codec, decodes, today, own=()):
         self.data, self.codec, self.today = data, codec, today
         # Any marker word at a line's start: one search finds the nearest (no word begins another).
         self.markers = re.compile(b"\n(" + b"|".join(re.escape(name.encode(codec)) for name in MARKERS) + b")").search
@@ -162,7 +163,7 @@ class _Reader:
         self.dates = {}
         self.sides, self.strings = {}, {}
         self.layouts = []  # _Layout of documents read so far; none when a part of the file does not decode
-        self.learning = _decodes(data, codec)
+        self.learning = decodes
 
     def line_at(self, pos):
         """The line number of a position at or after the last one asked (counted incrementally)."""
@@ -250,7 +251,7 @@ class _Reader:
                 return pos
             values = iter(b"\n".join(found.groups()).decode(codec).split("\n"))
             kind = next(values).strip()
-            self.add(dict(zip(layout.names, map(str.strip, values))), self.strings.setdefault(kind, kind), line)
+            self.add(dict(zip(layout.names, map(str.strip, values))), kind, line)
             pos, line = found.end() - 1, line + layout.lines
             if size and len(self.operations) >= size:
                 yield self.take()
@@ -328,9 +329,10 @@ class _Reader:
             if spelled in fields:
                 fields.setdefault(ours, fields[spelled])
         kind = kind.strip()
-        self.add(fields, self.strings.setdefault(kind, kind), line)
+        self.add(fields, kind, line)
 
     def add(self, fields, kind, line):
+        kind = self.strings.setdefault(kind, kind)  # one string per kind: a statement has a few
         get = fields.get
         when, total = get("Дата"), get("Сумма")
         if not total:

@@ -21,8 +21,9 @@ CODES = {
     "bik": (9, re.compile(r"[0-9]{1,9}", re.ASCII), N_("БИК — не больше 9 цифр")),
     "account": (20, re.compile(r"[0-9]{1,20}", re.ASCII), N_("номер счёта — не больше 20 цифр")),
 }
-# The four codes of a side at once, "|"-joined (no code may hold a "|"): one match for the usual side.
-_SIDE_CODES = re.compile(r"[0-9]{0,12}+\|[0-9A-Z]{0,9}+\|[0-9]{0,9}+\|[0-9]{0,20}+", re.ASCII)
+# The four codes of a side at once, "|"-joined in CODES' order (no code may hold a "|"), each
+# optional: one match for the usual side.
+_SIDE_CODES = re.compile(r"\|".join(f"(?:{pattern.pattern})?" for _, pattern, _ in CODES.values()), re.ASCII)
 EARLIEST = dt.date(2000, 1, 1)
 CENT = Decimal("0.01")
 
@@ -86,7 +87,7 @@ def amount(text, line, where=""):
     if result > MAX_AMOUNT:
         raise failure(line, prefix + N_("сумма вне допустимого диапазона или больше двух знаков после точки:"),
                       f"«{_shown(text)}»")
-    return result if len(cents or "") == 2 else result.quantize(CENT)
+    return result.quantize(CENT)
 
 
 def code(kind, value, line, where):
@@ -99,7 +100,7 @@ def code(kind, value, line, where):
 
 def check_codes(side, line, where):
     """Every code of a side; `where(kind)` names the key or element holding it."""
-    if _SIDE_CODES.fullmatch(f"{side.inn}|{side.kpp}|{side.bik}|{side.account}") is None:
+    if _SIDE_CODES.fullmatch("|".join(getattr(side, kind) for kind in CODES)) is None:
         for kind in CODES:  # one is bad: find it, for the message
             code(kind, getattr(side, kind), line, where(kind))
     return side

@@ -96,7 +96,7 @@ SEVERAL = {newline: statement(DOCUMENTS, newline=newline) for newline in ("\r\n"
 
 
 def test_documents_after_the_first_of_their_layout_are_read_by_it():
-    reader = client_bank._Reader(SEVERAL["\r\n"], "cp1251", date(2026, 12, 1))
+    reader = client_bank._Reader(SEVERAL["\r\n"], "cp1251", True, date(2026, 12, 1))
     operations = [operation for batch in reader.read() for operation in batch]
     assert [op.number for op in operations] == ["1", "2", "3", "4", "5", "6"]
     assert len(reader.layouts) == 2  # documents 2, 3, 4 and 6 were read by the first one's layout

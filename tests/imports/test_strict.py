@@ -177,7 +177,7 @@ def test_a_transfer_between_our_accounts_is_recorded_not_allocated_nor_flagged(s
     other = factories.executor_with_accounts(session, "40702810500000000077")
     factories.invoice(session, factories.contract(session, executor=ours, customer=other), amount=Decimal("1000.00"))
     theirs = dict(our_side(other, account="40702810500000000077"))
-    data = statement([document(1, date(2026, 2, 3), "1000.00", theirs, our_side(ours), f"Перевод собственных средств"),
+    data = statement([document(1, date(2026, 2, 3), "1000.00", theirs, our_side(ours), "Перевод собственных средств"),
                       document(2, date(2026, 2, 4), "300.00", our_side(ours), theirs, "Перевод", incoming=False),
                       document(3, date(2026, 2, 5), "50.00", TENANT, our_side(ours), "Аренда")], account=XML_ACCOUNT)
 
