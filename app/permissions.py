@@ -165,29 +165,18 @@ FAB_ROLES = {
     + [[_exact(RESOURCE_MONEY_IMPORT), _exact(CAN_READ)]] + _REPORTS,
 }
 
-# Who may see a kind of rows needing attention (app.domain.attention.KINDS): whoever may read its list.
-KIND_RESOURCE = {
-    "contracts": RESOURCE_CONTRACT,
-    "invoices": RESOURCE_INVOICE,
-    "acts": RESOURCE_ACT,
-    "money": RESOURCE_PAYMENT,
-}
-
-
-def readable_kinds(security_manager, kinds):
-    """The kinds of `kinds` whose list the current user may read (the start page, the REST API)."""
-    return [kind for kind in kinds if security_manager.has_access(CAN_READ, KIND_RESOURCE[kind])]
-
-# Who finds a kind in the top bar's search (app.domain.search.KINDS): whoever may read its list.
-SEARCH_RESOURCE = {
+# Who may see a kind of rows — needing attention (app.domain.attention.KINDS) or found by the top
+# bar's search (app.domain.search.KINDS): whoever may read its list.
+LIST_RESOURCE = {
     "counterparties": RESOURCE_COUNTERPARTY,
     "contracts": RESOURCE_CONTRACT,
     "invoices": RESOURCE_INVOICE,
     "acts": RESOURCE_ACT,
+    "money": RESOURCE_PAYMENT,
     "payments": RESOURCE_PAYMENT,
 }
 
 
-def searchable_kinds(security_manager, kinds):
-    """The kinds of `kinds` the current user may find in the search (their list is readable)."""
-    return [kind for kind in kinds if security_manager.has_access(CAN_READ, SEARCH_RESOURCE[kind])]
+def readable_kinds(security_manager, kinds):
+    """The kinds of `kinds` whose list the current user may read (the start page, the REST API, the search)."""
+    return [kind for kind in kinds if security_manager.has_access(CAN_READ, LIST_RESOURCE[kind])]

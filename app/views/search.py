@@ -31,7 +31,7 @@ class SearchView(ArendaPage):
     @has_access
     def results(self):
         text = request.args.get("q", "").strip()
-        kinds = P.searchable_kinds(self.appbuilder.sm, search.KINDS)
+        kinds = P.readable_kinds(self.appbuilder.sm, search.KINDS)
         if not kinds:  # as the start page's counts: nothing to find for who reads no list
             abort(403)
         groups = search.search(db.session, text, kinds) if text else []
@@ -45,4 +45,4 @@ class SearchView(ArendaPage):
 def register(appbuilder):
     appbuilder.add_view_no_menu(SearchView)
     # The top bar shows the box only to whoever may find something (arenda/_search_box.html).
-    current_app.jinja_env.globals["may_search"] = lambda: bool(P.searchable_kinds(appbuilder.sm, search.KINDS))
+    current_app.jinja_env.globals["may_search"] = lambda: bool(P.readable_kinds(appbuilder.sm, search.KINDS))
