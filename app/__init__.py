@@ -41,7 +41,7 @@ def create_app(config=None):
     mail.init_app(app)
 
     from app import api, cli, logs, models, notify, views, web, web_security  # noqa: F401  (models register the tables)
-    from app.hooks import audit
+    from app.hooks import audit, changes
     from app.jobs.outbox import request_delivery
 
     logs.init_app(app)
@@ -55,6 +55,7 @@ def create_app(config=None):
         api.register(appbuilder)
     cli.register(app)
     audit.install(db.session)  # before notify's hooks: their commit forgets the bulk writes the log counts
+    changes.install(db.session)
     notify.init_app(app, request_delivery)
     return app
 

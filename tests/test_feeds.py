@@ -228,3 +228,72 @@ def test_a_listing_gives_the_responsible_managers_phone_else_the_sites(client, s
     assert phones == {"Москва, Каширское ш., 10": "9160001122", "Москва, ул. Профсоюзная, 65к1": "4951234567"}
     refused = client.post("/feedsettings/save", data={"phone": "", f"manager-phone-{manager.id}": "звоните"}, follow_redirects=True)
     assert "Телефон: укажите 10 цифр" in refused.get_data(as_text=True)
+
+
+def _area(body, room):
+    lot = next(o for o in etree.fromstring(body).findall("object") if o.findtext("ExternalId") == f"room-{room.id}")
+    return Decimal(lot.findtext("TotalArea"))
+
+
+def _put_back(session, user, email, login_count):
+    user = session.merge(user)
+    user.email, user.login_count = email, login_count
+    session.commit()
+
+
+def test_the_feed_is_built_once_per_change_of_what_it_reads(client, session, app, property_, monkeypatch, api_token, request):
+    """Pollers get the feed as kept until a room, a letting, a listed phone or a manager's email
+    changes — through any door — and a change rolled back keeps it."""
+    built = []
+    real = feeds.listings
+    monkeypatch.setattr(feeds, "listings", lambda *args: built.append(args) or real(*args))
+    first = _get(client, "cian", session)
+    polls = [_get(client, "cian", session), _get(client, "cian", session, **{"If-None-Match": first.headers["ETag"]})]
+    assert len(built) == 1 and polls[0].data == first.data and polls[1].status_code == 304
+
+    manager = app.appbuilder.sm.find_user(username="manager")  # staff rows outlive the test: put back below
+    email, count = manager.email, manager.login_count
+    request.addfinalizer(lambda: _put_back(session, manager, email, count))
+    manager.login_count = (count or 0) + 1  # a sign-in says nothing a listing shows
+    session.commit()
+    _get(client, "cian", session)
+    assert len(built) == 1
+
+    room = property_["301"]
+    room.area = Decimal("47")
+    session.flush()
+    session.rollback()  # not saved: the kept feed stays right
+    assert _area(_get(client, "cian", session).data, room) == Decimal("45") and len(built) == 1
+
+    headers = api_token("Owner")
+    assert client.put(f"/api/v1/room/{room.id}", json={"area": "47"}, headers=headers).status_code == 200
+    assert _area(_get(client, "cian", session).data, room) == Decimal("47") and len(built) == 2
+
+    south = session.query(Building).filter_by(name="Склад Юг").one()
+    south.manager_id = manager.id
+    session.commit()
+    _get(client, "cian", session)
+    manager.email = "new-manager@example.ru"
+    session.commit()
+    emails = {o.findtext("Address"): o.findtext("SubAgent/Email")
+              for o in etree.fromstring(_get(client, "cian", session).data).findall("object")}
+    assert emails["Москва, Каширское ш., 10"] == "new-manager@example.ru" and len(built) == 4
+
+    settings.put(session, feeds.PHONE_KEY, "+7 (495) 765-43-21")
+    session.commit()
+    assert b"4957654321" in _get(client, "cian", session).data and len(built) == 5
+
+
+def test_the_kept_feed_follows_the_day(client, session, property_, today, monkeypatch):
+    """A letting that ends today frees its room in tomorrow's feed, with nothing saved in between."""
+    from datetime import timedelta
+
+    from app import timeutil
+
+    factories.contract(session, rooms=[property_["301"]], start_date=factories.date(2020, 1, 1), end_date=today)
+    session.commit()
+    freed = f"room-{property_['301'].id}".encode()
+    assert freed not in _get(client, "cian", session).data
+    monkeypatch.setattr(timeutil, "today", lambda: today + timedelta(days=1))
+    monkeypatch.setattr("app.web.public.today", lambda: today + timedelta(days=1))
+    assert freed in _get(client, "cian", session).data

@@ -13,7 +13,7 @@ from decimal import Decimal
 from sqlalchemy import func, insert, select, text
 
 from app.demo import data
-from app.domain import issuing, numbering, schedule
+from app.domain import changes, feeds, issuing, numbering, schedule
 from app.domain.enums import (
     ACTIVE_CONTRACT,
     ActStatus,
@@ -191,6 +191,7 @@ def generate(session, contracts, today, seed=1, all_active=False):
     for (executor_id, kind), last in numbers.last.items():
         session.execute(insert(DocumentCounter).values(executor_id=executor_id, kind=kind, last_number=last))
     _sync_sequences(session, ids)
+    changes.mark(session, feeds.TOPIC)  # buildings, rooms and contracts written past the ORM's flush
     return {"contracts": contracts, **totals, "documents": totals["invoices"] + totals["acts"] + totals["vat_invoices"]}
 
 

@@ -19,7 +19,7 @@ from sqlalchemy.orm import selectinload
 from app.domain import lots as lot_rules
 from app.domain import settings
 from app.domain.occupancy import occupied_room_ids
-from app.models import Building, BuildingPhoto, Floor, Room, Section, User
+from app.models import Agreement, AgreementRoom, Building, BuildingPhoto, Contract, ContractRoom, Floor, Room, Section, Setting, User
 
 FEEDS = ("cian", "avito", "yandex")
 FEED_LABELS = {"cian": "ЦИАН", "avito": "Авито", "yandex": "Яндекс Недвижимость"}
@@ -28,6 +28,23 @@ PHONE_KEY = "site.phone"
 MANAGER_PHONES_KEY = "feeds.manager_phones"  # {"<user id>": "phone"}: the responsible manager's phone in the listings
 BASE_URL_KEY = "site.base_url"
 STATE_KEY = "feeds.{kind}.state"
+TOPIC = "feeds"  # the change stamp (app.domain.changes) of what the feeds read
+# What the feeds read, by model: None for every column, else the columns that matter (whether a
+# contract lets its rooms on a day, not its comment; a manager's email, not the sign-in counters).
+WATCHED = {Building: None, BuildingPhoto: None, Section: None, Floor: None, Room: None, ContractRoom: None,
+           Agreement: None, AgreementRoom: None, Contract: frozenset({"status", "start_date", "end_date", "end_in_force"}),
+           User: frozenset({"email"})}
+
+
+def affects_feeds(obj, changed=None):
+    """Whether saving `obj` can change what a feed says: `changed` is the set of columns an update
+    changed (None for an insert or a delete)."""
+    if isinstance(obj, Setting):
+        return obj.key in (BUILDINGS_KEY, PHONE_KEY, MANAGER_PHONES_KEY, BASE_URL_KEY)
+    columns = next((WATCHED[cls] for cls in type(obj).__mro__ if cls in WATCHED), False)
+    if columns is False:
+        return False
+    return columns is None or changed is None or bool(columns & changed)
 
 
 class UnknownFeed(LookupError):

@@ -24,7 +24,7 @@ from app.models.notice import OutboxMessage
 from app.models.party import BankAccount, ContactPerson, Counterparty
 from app.models.property import Building, BuildingPhoto, Floor, Room, Section
 from app.models.rates import CpiIndex, KeyRate
-from app.models.settings import Setting
+from app.models.settings import ChangeStamp, Setting
 
 __all__ = [
     "Model", "AuditEntry", "Group", "Role", "User", "Account", "Agreement", "AgreementRoom", "Contract", "ContractRoom", "ContractService",
@@ -32,5 +32,5 @@ __all__ = [
     "VatInvoice", "ExportRun", "Inquiry", "LoginFailure", "Allocation", "ImportBatch", "Payment", "OutboxMessage", "BankAccount",
     "ContactPerson",
     "Counterparty", "Building", "BuildingPhoto", "Floor", "Room", "Section", "Setting", "AmocrmStage", "WebhookEndpoint",
-    "KeyRate", "CpiIndex", "DepositOperation",
+    "KeyRate", "CpiIndex", "DepositOperation", "ChangeStamp",
 ]

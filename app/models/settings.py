@@ -5,7 +5,7 @@ Keys are declared by the features that own them; values are text (JSON where str
 import re
 from typing import Optional
 
-from sqlalchemy import String, Text
+from sqlalchemy import BigInteger, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.models.audit import audited
@@ -34,3 +34,16 @@ class Setting(Timestamps, Model):
 
     def __str__(self):
         return self.key
+
+
+
+class ChangeStamp(Model):
+    """A number per topic drawn anew by every transaction that changes the topic's rows, in that
+    transaction (app.hooks.changes): what is derived from those rows and kept (the listing feeds)
+    is stale exactly when the topic's stamp differs from the one it was made at. Random, not
+    counted: rows emptied or restored and changed again never give an old stamp back."""
+
+    __tablename__ = "change_stamp"
+
+    topic: Mapped[str] = mapped_column(String(50), primary_key=True)
+    stamp: Mapped[int] = mapped_column(BigInteger, nullable=False)

@@ -9,7 +9,8 @@ from sqlalchemy.exc import IntegrityError
 from wtforms import HiddenField, StringField, TextAreaField
 
 from app import addresses
-from app.domain import feeds, inquiries
+from app.domain import changes, feeds, inquiries
+from app.domain.feed_cache import FeedCache
 from app.domain.enums import RoomKind
 from app.errors import ValidationFailed
 from app.exports import feeds as feed_writers
@@ -28,27 +29,42 @@ def _base():
 
 @blueprint.route("/feeds/<kind>/<token>.xml")
 def feed(kind, token):
-    """The feed as it is now; 304 when the poller's ETag or date is still current. An unknown
-    kind or token is 404: the token opens this feed and nothing else."""
+    """The feed as it is now, built once per change of what it reads (app.domain.feed_cache); 304
+    when the poller's ETag or date is still current. An unknown kind or token is 404: the token
+    opens this feed and nothing else."""
     if not feeds.token_matches(db.session, kind, token):
         abort(404)
-    found = feeds.listings(db.session, today(), _base())
-    etag = feeds.fingerprint(kind, found)
-    try:
-        moment, stored = feeds.changed_at(db.session, kind, etag, utcnow())
-        if stored:
-            db.session.commit()
-    except IntegrityError:  # a concurrent poller stored the same change first: its moment is as good
-        db.session.rollback()
-        moment = utcnow().replace(microsecond=0)
-    unchanged = request.if_none_match.contains(etag)  # no XML to write for a poller that has it
-    response = Response(b"" if unchanged else feed_writers.render(kind, found, moment), content_type=feed_writers.CONTENT_TYPE)
+    base, day = _base(), today()
+    stamp = (changes.current(db.session, feeds.TOPIC), day)  # read before the data the feed is built from
+    cache = current_app.extensions.setdefault("arenda.feed_cache", FeedCache())
+    etag, moment, body = cache.get((kind, base), stamp, lambda: _built(kind, day, base))
+    unchanged = request.if_none_match.contains(etag)
+    response = Response(b"" if unchanged else body, content_type=feed_writers.CONTENT_TYPE)
     if unchanged:
         response.status_code = 304
     response.set_etag(etag)
     response.last_modified = moment
     response.headers["Cache-Control"] = "no-cache"
     return response.make_conditional(request)
+
+
+def _built(kind, day, base):
+    """(ETag, moment of the last change, XML) of the feed on `day`."""
+    found = feeds.listings(db.session, day, base)
+    etag = feeds.fingerprint(kind, found)
+    try:
+        moment = _changed_at(kind, etag)
+    except IntegrityError:  # another process stored the same change first: its moment is read back
+        db.session.rollback()
+        moment = _changed_at(kind, etag)
+    return etag, moment, feed_writers.render(kind, found, moment)
+
+
+def _changed_at(kind, etag):
+    moment, stored = feeds.changed_at(db.session, kind, etag, utcnow())
+    if stored:
+        db.session.commit()
+    return moment
 
 
 @blueprint.route("/site/photos/<int:photo_id>")
