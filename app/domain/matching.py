@@ -81,7 +81,7 @@ def choose(candidates, payer_kpp, recipient_kpp, purpose):
 
 
 class AutoAllocation:
-    """The open invoices an import may pay, loaded once for all its payments."""
+    """The open invoices of some payers, loaded at once for their payments (the loader's: one batch of an import)."""
 
     def __init__(self, session, payer_inns):
         customer, executor = aliased(Counterparty), aliased(Counterparty)
