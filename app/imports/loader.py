@@ -205,10 +205,11 @@ def _existing_keys(session, keys):
 def _matched(session, paying, reasons):
     """The auto-allocations (payment id, invoice id, amount) of one batch's incoming operations `paying`, (line, row)
     pairs in file order; why the others stay not allocated goes to `reasons` (the first REASONS_KEPT of the file).
-    The open invoices are those of the batch's payers only, read anew per batch: the batches before wrote their
-    invoices' paid sums, and an invoice paid at all is no longer open, so this allocates as one reading for the
-    whole file would, in the memory of one batch."""
-    auto = matching.AutoAllocation(session, {row["payer_inn"] for _, row in paying if not row["payer_is_bank"]})
+    The open invoices are those of the batch's payers and amounts only, read anew per batch: the batches before
+    wrote their invoices' paid sums, and an invoice paid at all is no longer open, so this allocates as one reading
+    for the whole file would, in the memory and time of one batch."""
+    matched = [row for _, row in paying if not row["payer_is_bank"]]
+    auto = matching.AutoAllocation(session, {row["payer_inn"] for row in matched}, {row["amount"] for row in matched})
     items = []
     for line, row in paying:
         invoice_id, reason = (None, matching.PAYER_IS_BANK) if row["payer_is_bank"] else auto.match(
