@@ -81,18 +81,23 @@ def choose(candidates, payer_kpp, recipient_kpp, purpose):
 
 
 class AutoAllocation:
-    """The open invoices an import may pay, loaded once for all its payments."""
+    """The open invoices some payments may pay, loaded at once for them (the loader's: one batch of an import):
+    those of their payers' INNs and, unless more than bulk.CHUNK (a 1C XML file is one batch), of their amounts:
+    no other is ever looked up."""
 
-    def __init__(self, session, payer_inns):
+    def __init__(self, session, payer_inns, amounts):
         customer, executor = aliased(Counterparty), aliased(Counterparty)
         self.open = defaultdict(list)  # (customer INN, executor INN, amount) -> [Candidate]
         one = {}.setdefault  # one string per INN and KPP: tens of thousands of invoices share a few
+        amounts = sorted(set(amounts))
+        of_amounts = [bulk.any_of(session, Invoice.amount, amounts)] if len(amounts) <= bulk.CHUNK else []
         for clause in bulk.where_in(session, customer.inn, (inn for inn in payer_inns if inn)):
             query = (
                 select(Invoice.id, Invoice.number, Invoice.amount, customer.inn, customer.kpp, executor.inn, executor.kpp)
                 .join(customer, customer.id == Invoice.customer_id)
                 .join(executor, executor.id == Invoice.executor_id)
-                .where(Invoice.status == InvoiceStatus.ISSUED.value, Invoice.paid_amount == 0, Invoice.amount > 0, clause)
+                .where(Invoice.status == InvoiceStatus.ISSUED.value, Invoice.paid_amount == 0, Invoice.amount > 0, clause,
+                       *of_amounts)
                 .order_by(Invoice.id)
             )
             for invoice_id, number, amount, c_inn, c_kpp, e_inn, e_kpp in session.execute(query.execution_options(yield_per=5000)):

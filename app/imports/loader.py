@@ -202,6 +202,25 @@ def _existing_keys(session, keys):
     return found
 
 
+def _matched(session, paying, reasons):
+    """The auto-allocations (payment id, invoice id, amount) of one batch's incoming operations `paying`, (line, row)
+    pairs in file order; why the others stay not allocated goes to `reasons` (the first REASONS_KEPT of the file).
+    The open invoices are those of the batch's payers and amounts only, read anew per batch: the batches before
+    wrote their invoices' paid sums, and an invoice paid at all is no longer open, so this allocates as one reading
+    for the whole file would, in the memory and time of one batch."""
+    matched = [row for _, row in paying if not row["payer_is_bank"]]
+    auto = matching.AutoAllocation(session, {row["payer_inn"] for row in matched}, {row["amount"] for row in matched})
+    items = []
+    for line, row in paying:
+        invoice_id, reason = (None, matching.PAYER_IS_BANK) if row["payer_is_bank"] else auto.match(
+            row["payer_inn"], row["payer_kpp"], row["recipient_inn"], row["recipient_kpp"], row["amount"], row["purpose"])
+        if invoice_id is not None:
+            items.append((row["id"], invoice_id, row["amount"]))
+        elif len(reasons) < REASONS_KEPT:
+            reasons.append({"payment": row["id"], "line": line, "reason": reason})
+    return items
+
+
 def load(session, batches, source, fmt, filename=None, sha256=None, user_id=None):
     """Store the operations of one file — `batches`, lists of them in file order, iterated twice — as one
     ImportBatch; returns it. Nothing is committed here. The first pass refuses what cannot be stored (the
@@ -212,20 +231,17 @@ def load(session, batches, source, fmt, filename=None, sha256=None, user_id=None
     batch = ImportBatch(filename=filename, format=fmt, sha256=sha256, created_by_id=user_id)
     session.add(batch)
     session.flush()
-    fresh, payers, seen = bytearray(), set(), set()  # fresh[n]: the file's n-th operation is new
+    fresh, seen = bytearray(), set()  # fresh[n]: the file's n-th operation is new
     for operations in batches:
-        keyed = [(operation, *_keyed(ours, source, operation)) for operation in operations]
-        stored = _existing_keys(session, [key for _, _, key in keyed])
-        for operation, direction, key in keyed:
+        keys = [_keyed(ours, source, operation)[1] for operation in operations]
+        stored = _existing_keys(session, keys)
+        for key in keys:
             new = key not in stored and key not in seen
             if new:
                 seen.add(key)
-                if direction == INCOMING:
-                    payers.add(operation.payer.inn)
             fresh.append(new)
     operations_count = len(fresh)
     del seen
-    auto = matching.AutoAllocation(session, payers)
     build = _Rows(source, batch.id, recogniser)
     reasons, incoming, transfers, allocated, card_payments_count, imported = [], 0, 0, 0, 0, fresh.count(1)
     ids, now, at = iter(bulk.reserve_ids(session, Payment.__table__, imported)), utcnow(), 0
@@ -234,25 +250,19 @@ def load(session, batches, source, fmt, filename=None, sha256=None, user_id=None
         chunk = [(operation, *_keyed(ours, source, operation)) for n, operation in enumerate(operations, at) if fresh[n]]
         at += len(operations)
         rows = [build.row(operation, direction, key, ours.internal(operation)) for operation, direction, key in chunk]
-        items = []
+        paying = []  # (line, row) of the batch's incoming money from outside
         for (operation, direction, _), row in zip(chunk, rows):
-            pid = next(ids)
-            row.update(id=pid, created_at=now, updated_at=now)
+            row.update(id=next(ids), created_at=now, updated_at=now)
             transfers += row["internal_transfer"]
-            if direction != INCOMING or row["internal_transfer"]:  # a transfer between our accounts pays no invoice
-                continue
-            incoming += 1
-            card_payments_count += row["payer_is_bank"]
-            invoice_id, reason = (None, matching.PAYER_IS_BANK) if row["payer_is_bank"] else auto.match(
-                row["payer_inn"], row["payer_kpp"], row["recipient_inn"], row["recipient_kpp"], row["amount"], row["purpose"])
-            if invoice_id is not None:
-                items.append((pid, invoice_id, row["amount"]))
-            elif len(reasons) < REASONS_KEPT:
-                reasons.append({"payment": pid, "line": operation.line, "reason": reason})
+            if direction == INCOMING and not row["internal_transfer"]:  # a transfer between our accounts pays no invoice
+                paying.append((operation.line, row))
+                card_payments_count += row["payer_is_bank"]
         if not rows:
             continue
+        incoming += len(paying)
         # The operations go in with their allocated sums already set, then their allocations.
-        planned = allocation.plan(session, items, user_id=user_id, automatic=True, unsaved={row["id"]: row for row in rows})
+        planned = allocation.plan(session, _matched(session, paying, reasons), user_id=user_id, automatic=True,
+                                  unsaved={row["id"]: row for row in rows})
         try:
             bulk.insert_rows(session, Payment.__table__, rows)
         except IntegrityError:  # the same operations stored meanwhile by a concurrent import (a double click)

@@ -250,3 +250,22 @@ def test_operations_stored_meanwhile_by_another_import_refuse_this_one(session, 
 
     with pytest.raises(ImportFailed, match="только что загружены другим импортом"):
         loader.import_file(session, today=timeutil.today(), data=data)
+
+
+@pytest.mark.parametrize("chunk", [1, 2000])
+def test_a_payers_operations_in_several_batches_share_its_invoices_out_as_in_one(session, parties, monkeypatch, chunk):
+    executor, tenant = parties
+    monkeypatch.setattr(loader, "CHUNK", chunk)  # 1: each operation in a batch of its own
+    contract = factories.contract(session, executor=executor, customer=tenant)
+    first, second = (factories.invoice(session, contract, amount=Decimal("1000.00")) for _ in range(2))
+    named_second = pay(1, side(tenant), side(executor), purpose=f"Оплата по счёту № {second.number}")
+    data = statement([named_second, pay(2, side(tenant), side(executor)), named_second, pay(3, side(tenant), side(executor))])
+
+    batch = import_bytes(session, data)
+
+    assert loader.summary(batch) == {"imported": 3, "duplicates": 1, "allocated": 2, "not_allocated": 1}
+    paid = session.execute(select(Payment.number, Allocation.invoice_id).join(Allocation).order_by(Payment.id)).all()
+    assert paid == [("1", second.id), ("2", first.id)]  # the second payment gets what the first left, not the same invoice
+    (reason,) = json.loads(batch.report)["not_allocated"]
+    assert "нет выставленного неоплаченного счёта" in reason["reason"]
+    assert session.get(Payment, reason["payment"]).number == "3"
