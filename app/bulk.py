@@ -3,6 +3,9 @@
 PostgreSQL gets one statement where it can (`= ANY(array)`, `unnest`, COPY); other databases
 (SQLite) get chunked IN lists and executemany. Each helper hides only that difference.
 """
+from array import array
+from itertools import pairwise
+
 import psycopg
 from sqlalchemy import String, any_, bindparam, func, insert, select, text, update
 from sqlalchemy.dialects.postgresql import ARRAY
@@ -28,13 +31,19 @@ def _postgres(session):
 
 
 def where_in(session, column, values):
-    """Clauses meaning `column IN values`: one on PostgreSQL, one per chunk elsewhere."""
-    values = sorted(set(values))
+    """Clauses meaning `column IN values`: one on PostgreSQL, one per chunk elsewhere. An
+    `array` already ascending without repeats (the nightly job's ids) is used as it is, not
+    copied into a sorted set, and goes in chunks on PostgreSQL too: the engine's cache of
+    compiled statements keeps the first statement of each form, its values with it, for the
+    life of the process."""
+    compact = isinstance(values, array) and all(a < b for a, b in pairwise(values))
+    if not compact:
+        values = sorted(set(values))
     if not values:
         return []
-    if _postgres(session):
+    if _postgres(session) and not compact:
         return [any_of(session, column, values)]
-    return [column.in_(values[start:start + CHUNK]) for start in range(0, len(values), CHUNK)]
+    return [any_of(session, column, values[start:start + CHUNK]) for start in range(0, len(values), CHUNK)]
 
 
 def any_of(session, column, values):

@@ -1,6 +1,7 @@
 """How every reporting command answers: one JSON object on stdout; errors as a clear message and exit 1."""
 import json
 import sys
+from array import array
 from datetime import date
 from decimal import Decimal
 
@@ -10,6 +11,8 @@ from app.domain import dates
 
 
 def _default(value):
+    if isinstance(value, array):  # ids kept compact (the nightly job's summary)
+        return value.tolist()
     if isinstance(value, Decimal):
         return str(value)
     if isinstance(value, date):

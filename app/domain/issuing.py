@@ -11,6 +11,7 @@ per executor and document, in date order, from the counter (app.domain.numbering
 Nothing here commits; issuers lock the contract rows first, so two issuers never issue the
 same document, and the caller's transaction holds the document counters until it commits.
 """
+from array import array
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
@@ -125,16 +126,23 @@ def take_parties_from_contract(document):
 
 @dataclass
 class Issued:
+    """What an issuer issued: the ids as lists, or as arrays in an accumulator (`compact`)."""
     invoice_ids: list = field(default_factory=list)
     act_ids: list = field(default_factory=list)
     vat_invoice_ids: list = field(default_factory=list)
     dropped: int = 0  # planned rows with nothing left to bill, removed
     failed: list = field(default_factory=list)  # [{"contract_id", "contract", "error"}]
 
+    @classmethod
+    def compact(cls):
+        """An empty accumulator of many results (the nightly job's): its ids are arrays of 8-byte
+        integers, not lists of Python ints (a night of 200,000 contracts issues 500,000 documents)."""
+        return cls(array("q"), array("q"), array("q"))
+
     def add(self, other):
-        self.invoice_ids += other.invoice_ids
-        self.act_ids += other.act_ids
-        self.vat_invoice_ids += other.vat_invoice_ids
+        self.invoice_ids.extend(other.invoice_ids)
+        self.act_ids.extend(other.act_ids)
+        self.vat_invoice_ids.extend(other.vat_invoice_ids)
         self.dropped += other.dropped
         self.failed += other.failed
         return self

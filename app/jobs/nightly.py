@@ -5,12 +5,15 @@ steps before it reported (e.g. the ids of the documents issued). A step that fai
 reported and the next one still runs. Everything is idempotent and catches up: a night
 missed is covered by the next run, which issues whatever is due up to its day.
 """
+import heapq
 import json
 import logging
 import uuid
+from array import array
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
+from app import bulk
 from app.domain import dates, indexation, issuing, penalties, schedule, settings
 from app.extensions import db
 from app.models import Contract, Setting
@@ -40,7 +43,7 @@ def issue_documents(session, day, summary):
     """Issue every planned document dated `day` or earlier on active contracts, a batch of
     contracts per transaction; a batch that fails is retried contract by contract, so one
     contract's failure is reported and does not stop the others."""
-    issued = issuing.Issued()
+    issued = issuing.Issued.compact()
     ids = issuing.due_contract_ids(session, day)
     for n in range(0, len(ids), BATCH):
         batch = ids[n:n + BATCH]
@@ -89,15 +92,26 @@ def _unannounced(session, result):
 
 def notifications(session, day, summary):
     """The notifications of the day (notify.events.nightly_step) for every document issued and
-    not yet announced: this run's and those of a run that died before this step. The kept ids
-    are removed in the commit that queues their emails, so each document is announced once."""
-    pending = session.scalars(select(Setting).where(Setting.key.startswith(UNANNOUNCED))).all()
-    issued = dict(summary.get("issued") or {})
-    for key in ID_KEYS:
-        issued[key] = sorted(set(issued.get(key) or []).union(*(json.loads(row.value)[key] for row in pending)))
-    for row in pending:
-        session.delete(row)
-    return notify(session, day, {**summary, "issued": issued})
+    not yet announced: this run's and those of a run that died before this step (every batch
+    keeps its ids, so the kept ones are all of them). The kept ids are removed in the commit that
+    queues their emails, so each document is announced once."""
+    ids, keys = _pending(session)
+    for clause in bulk.where_in(session, Setting.key, keys):
+        session.execute(delete(Setting).where(clause))
+    return notify(session, day, {**summary, "issued": {**(summary.get("issued") or {}), **ids}})
+
+
+def _pending(session):
+    """The ids kept for the notifications step — {key of ID_KEYS: an ascending array of them} —
+    and the keys of the settings rows keeping them, read a row at a time."""
+    runs, keys = {key: [] for key in ID_KEYS}, []
+    rows = select(Setting.key, Setting.value).where(Setting.key.startswith(UNANNOUNCED)).execution_options(yield_per=16)
+    for key, value in session.execute(rows):
+        keys.append(key)
+        kept = json.loads(value)
+        for id_key in ID_KEYS:
+            runs[id_key].append(array("q", sorted(kept[id_key])))
+    return {key: array("q", heapq.merge(*runs[key])) for key in ID_KEYS}, keys
 
 
 STEPS = [

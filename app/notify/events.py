@@ -7,6 +7,8 @@ events: the scheduled 1C export calls `export_1c_made`, the public site's feedba
 card's address, so that a reply reaches only the landlord. Only `nightly_step` commits.
 """
 import hashlib
+import heapq
+from array import array
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import NamedTuple
@@ -145,16 +147,18 @@ def _of_contracts(kind, model, among, *columns):
 def _batches(session, issued):
     """The documents among `issued` sent to their customers, as lists of (kind, id) of about
     BATCH documents in which a customer's documents from one executor are all in one list
-    (read as plain ids first)."""
-    groups = defaultdict(list)
-    for kind, (key, model, _) in _LOADED.items():
+    (read as plain ids first, kept per customer and executor as one array of kind and id)."""
+    kinds = list(_LOADED)
+    groups = defaultdict(lambda: array("q"))
+    for code, (kind, (key, model, _)) in enumerate(_LOADED.items()):
         for among in bulk.where_in(session, model.id, issued.get(key) or []):
             query = _of_contracts(kind, model, among, model.id, Contract.customer_id, Contract.executor_id)
-            for doc_id, customer_id, executor_id in session.execute(query.where(Contract.autosend_documents.is_(True))):
-                groups[(customer_id, executor_id)].append((kind, doc_id))
+            query = query.where(Contract.autosend_documents.is_(True)).execution_options(yield_per=BATCH)
+            for doc_id, customer_id, executor_id in session.execute(query):
+                groups[(customer_id, executor_id)].append(doc_id * len(kinds) + code)
     batch = []
     for group in groups.values():
-        batch += group
+        batch += [(kinds[item % len(kinds)], item // len(kinds)) for item in group]
         if len(batch) >= BATCH:
             yield batch
             batch = []
@@ -283,7 +287,8 @@ def nightly_step(session, day, summary):
     steps issued (a penalty invoice goes out like any invoice)."""
     issued = dict(summary.get("issued") or {})
     penalty_ids = (summary.get("penalties") or {}).get("invoice_ids") or []
-    issued["invoice_ids"] = list(issued.get("invoice_ids") or []) + list(penalty_ids)
+    if penalty_ids:  # ascending, as the issued ids (where_in then copies neither)
+        issued["invoice_ids"] = array("q", heapq.merge(issued.get("invoice_ids") or [], sorted(penalty_ids)))
     result = {"reminders": remind(session, day), "documents": documents_issued(session, day, issued)}
     session.commit()
     return result
