@@ -31,18 +31,13 @@ def _postgres(session):
 
 
 def where_in(session, column, values):
-    """Clauses meaning `column IN values`: one on PostgreSQL, one per chunk elsewhere. An
-    `array` already ascending without repeats (the nightly job's ids) is used as it is, not
-    copied into a sorted set, and goes in chunks on PostgreSQL too: the engine's cache of
-    compiled statements keeps the first statement of each form, its values with it, for the
-    life of the process."""
-    compact = isinstance(values, array) and all(a < b for a, b in pairwise(values))
-    if not compact:
+    """Clauses meaning `column IN values`, one per CHUNK values (`any_of`: one array parameter each
+    on PostgreSQL). Chunks on PostgreSQL too: the engine's cache of compiled statements keeps the
+    first statement of each form, its values with it, for the life of the process. An `array`
+    already ascending without repeats (the nightly job's ids) is used as it is, not copied into a
+    sorted set."""
+    if not (isinstance(values, array) and all(a < b for a, b in pairwise(values))):
         values = sorted(set(values))
-    if not values:
-        return []
-    if _postgres(session) and not compact:
-        return [any_of(session, column, values)]
     return [any_of(session, column, values[start:start + CHUNK]) for start in range(0, len(values), CHUNK)]
 
 
