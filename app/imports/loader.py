@@ -24,6 +24,7 @@ from app.domain.enums import N_, Direction, PaymentSource
 from app.errors import ImportFailed
 from app.imports import client_bank, v8_xml
 from app.imports.operation import failure
+from app.imports.read_ahead import read_ahead
 from app.models import BankAccount, Counterparty, ImportBatch, Payment
 from app.timeutil import utcnow
 
@@ -221,6 +222,16 @@ def _matched(session, paying, reasons):
     return items
 
 
+def _new_rows(batches, fresh, ours, source, build):
+    """Per batch of the file: its new operations as (operation, direction, key), and their rows. Each
+    one's direction and key are made again: cheaper than keeping those of a whole file."""
+    at = 0
+    for operations in batches:
+        chunk = [(operation, *_keyed(ours, source, operation)) for n, operation in enumerate(operations, at) if fresh[n]]
+        at += len(operations)
+        yield chunk, [build.row(operation, direction, key, ours.internal(operation)) for operation, direction, key in chunk]
+
+
 def load(session, batches, source, fmt, filename=None, sha256=None, user_id=None):
     """Store the operations of one file — `batches`, lists of them in file order, iterated twice — as one
     ImportBatch; returns it. Nothing is committed here. The first pass refuses what cannot be stored (the
@@ -232,8 +243,7 @@ def load(session, batches, source, fmt, filename=None, sha256=None, user_id=None
     session.add(batch)
     session.flush()
     fresh, seen = bytearray(), set()  # fresh[n]: the file's n-th operation is new
-    for operations in batches:
-        keys = [_keyed(ours, source, operation)[1] for operation in operations]
+    for keys in read_ahead([_keyed(ours, source, operation)[1] for operation in operations] for operations in batches):
         stored = _existing_keys(session, keys)
         for key in keys:
             new = key not in stored and key not in seen
@@ -244,12 +254,9 @@ def load(session, batches, source, fmt, filename=None, sha256=None, user_id=None
     del seen
     build = _Rows(source, batch.id, recogniser)
     reasons, incoming, transfers, allocated, card_payments_count, imported = [], 0, 0, 0, 0, fresh.count(1)
-    ids, now, at = iter(bulk.reserve_ids(session, Payment.__table__, imported)), utcnow(), 0
-    for operations in batches if imported else ():  # nothing new: the file is not read again
-        # each new operation's direction and key again: cheaper than keeping those of a whole file
-        chunk = [(operation, *_keyed(ours, source, operation)) for n, operation in enumerate(operations, at) if fresh[n]]
-        at += len(operations)
-        rows = [build.row(operation, direction, key, ours.internal(operation)) for operation, direction, key in chunk]
+    ids, now = iter(bulk.reserve_ids(session, Payment.__table__, imported)), utcnow()
+    # nothing new: the file is not read again
+    for chunk, rows in read_ahead(_new_rows(batches, fresh, ours, source, build)) if imported else ():
         paying = []  # (line, row) of the batch's incoming money from outside
         for (operation, direction, _), row in zip(chunk, rows):
             row.update(id=next(ids), created_at=now, updated_at=now)
