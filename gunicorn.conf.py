@@ -8,8 +8,10 @@ WEB_TIMEOUT       seconds a request may take before its worker is replaced (120)
 GRACEFUL_TIMEOUT  seconds a stopping worker gets to finish its requests after SIGTERM (30)
 LOG_FORMAT        "json" (JSON lines, the default with ARENDA_CONFIG=production) or "text"
 
-Without REDIS_URL each worker calls `embedded.start_once` after loading the app: the nightly
-job and the outbox sender run in exactly one process (app/jobs/embedded.py)."""
+Each worker builds the listing feeds the portals poll as it starts (`public.warm_feeds`), so the
+first poll after a start is not kept waiting. Without REDIS_URL each worker also calls
+`embedded.start_once`: the nightly job and the outbox sender run in exactly one process
+(app/jobs/embedded.py)."""
 import multiprocessing
 import os
 
@@ -32,6 +34,9 @@ logconfig_dict = gunicorn_logconfig()
 
 
 def post_worker_init(worker):
+    from app.web import public
+
+    public.warm_feeds(worker.wsgi)
     if _embedded:
         from app.jobs import embedded
 

@@ -9,5 +9,10 @@ OUTSIDE_A_REQUEST = "http://localhost:5000"
 
 
 def base_url(session):
-    default = current_app.config.get("PUBLIC_URL") or (request.host_url if has_request_context() else OUTSIDE_A_REQUEST)
-    return feeds.base_url(session, default)
+    return configured_base_url(session) or (request.host_url if has_request_context() else OUTSIDE_A_REQUEST).rstrip("/")
+
+
+def configured_base_url(session):
+    """The address where it is set (the site's address, else PUBLIC_URL); None where each request's
+    host is the address."""
+    return feeds.base_url(session, current_app.config.get("PUBLIC_URL")) or None

@@ -200,10 +200,15 @@ def _dispose(app):
         db.engine.dispose()
 
 
-def poll_feed(base, env, seconds):
+def feed_path(env):
+    """The CIAN feed's path, from `integrations urls` (which makes its token, as handing the URL to
+    the portal does)."""
     urls = subprocess.run([sys.executable, "-m", "flask", "--app", "run.py", "integrations", "urls"], cwd=ROOT, env=env,
                           capture_output=True, text=True, timeout=120)
-    path = re.search(r'"cian_feed": "https?://[^/]+(/[^"]+)"', urls.stdout).group(1)
+    return re.search(r'"cian_feed": "https?://[^/]+(/[^"]+)"', urls.stdout).group(1)
+
+
+def poll_feed(base, path, seconds):
     rows, lock = [], threading.Lock()
 
     def poller():
@@ -227,7 +232,7 @@ def poll_feed(base, env, seconds):
         thread.join(seconds)
     seconds = time.monotonic() - started
     report(f"CIAN feed ×{POLLERS}", rows, seconds)
-    # each web process builds the feed at its first poll (nothing kept yet), then keeps it
+    # each web process built the feed as it started, and keeps it until what it reads changes
     report("  first polls", [row for row in rows if row[3] == 0], seconds)
     report("  later polls", [row for row in rows if row[3] > 0], seconds)
 
@@ -250,7 +255,8 @@ def main(argv=None):
     work = Path(tempfile.mkdtemp(prefix="arenda-load-"))
     port = free_port()
     env = dict(os.environ, PORT=str(port), SECRET_KEY="load-benchmark-secret-key-0123456789abcdef", SESSION_COOKIE_SECURE="0",
-               ARENDA_INSTANCE_DIR=str(work / "instance"), LOG_FORMAT="json")
+               ARENDA_INSTANCE_DIR=str(work / "instance"), LOG_FORMAT="json",
+               PUBLIC_URL=f"http://127.0.0.1:{port}")  # as a server the portals poll has it (docs/deployment.md)
     env.pop("REDIS_URL", None)
     if args.web_workers:
         env["WEB_WORKERS"] = str(args.web_workers)
@@ -284,6 +290,7 @@ def main(argv=None):
             return f"/contractview/show/{rng.choice(contract_ids)}"
         return f"/invoiceview/pdf/{rng.choice(invoice_ids)}"
 
+    cian = feed_path(cli_env)  # before the server starts: the portal has had the URL for long
     log = (work / "server.log").open("w")
     server = subprocess.Popen(server_command, cwd=ROOT, env=env, stdout=log, stderr=log)
     base = f"http://127.0.0.1:{port}"
@@ -337,7 +344,7 @@ def main(argv=None):
             busy_until = min(busy_until, ended_at)
             report("while the jobs ran", [row for row in results if row[3] <= busy_until], max(busy_until - started_at, 1e-3))
             report("after them", [row for row in results if row[3] > busy_until], max(ended_at - busy_until, 1e-3))
-        poll_feed(base, cli_env, 300)
+        poll_feed(base, cian, 300)
     finally:
         stop_group(server, 90)
         if redis:

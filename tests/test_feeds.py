@@ -7,7 +7,7 @@ import pytest
 from lxml import etree
 
 from app.domain import feeds, settings
-from app.models import Building, BuildingPhoto, Floor, Room, Section
+from app.models import Building, BuildingPhoto, Floor, Room, Section, Setting
 from tests import factories
 
 CIAN_CATEGORIES = {"officeRent", "warehouseRent", "shoppingAreaRent", "industryRent", "freeAppointmentObjectRent"}
@@ -297,3 +297,26 @@ def test_the_kept_feed_follows_the_day(client, session, property_, today, monkey
     monkeypatch.setattr(timeutil, "today", lambda: today + timedelta(days=1))
     monkeypatch.setattr("app.web.public.today", lambda: today + timedelta(days=1))
     assert freed in _get(client, "cian", session).data
+
+
+def test_each_server_process_builds_the_polled_feeds_as_it_starts(client, session, app, property_, monkeypatch):
+    """The first poll after a start is served from what the process built as it started — the feeds
+    whose URL was handed out, where the address is set; not the others, nor anything without one."""
+    from app.web import public
+
+    built = []
+    real = feeds.listings
+    monkeypatch.setattr(feeds, "listings", lambda *args: built.append(args) or real(*args))
+    cian, avito = feeds.token(session, "cian"), feeds.token(session, "avito")
+    session.commit()
+    session.query(Setting).filter_by(key="feeds.yandex.token").delete()
+    session.commit()
+    public.warm_feeds(app).join(60)
+    assert built == []  # no address set: the links would take the poller's host
+
+    monkeypatch.setitem(app.config, "PUBLIC_URL", "https://arenda.example.ru")
+    public.warm_feeds(app).join(60)
+    assert len(built) == 2 and all(base == "https://arenda.example.ru" for _, _, base in built)
+    first = client.get(feeds.feed_path("cian", cian))
+    assert first.status_code == 200 and b"https://arenda.example.ru/site/photos/" in first.data
+    assert client.get(feeds.feed_path("avito", avito)).status_code == 200 and len(built) == 2

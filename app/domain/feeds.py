@@ -72,6 +72,11 @@ def regenerate(session, kind):
     return value
 
 
+def has_token(session, kind):
+    """Whether the feed's URL was ever made (its token exists): a portal may poll it."""
+    return settings.get(session, _token_key(kind)) is not None
+
+
 def token_matches(session, kind, candidate):
     """Whether `candidate` is the feed's current token (compared in constant time; never made here)."""
     if kind not in FEEDS:

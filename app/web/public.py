@@ -1,5 +1,6 @@
 """Public routes, no login: the listing feeds at secret-token URLs, the public site with its
 feedback form, and the building photos both show (SPEC §3, §5, §6)."""
+import threading
 from pathlib import Path
 
 from flask import Blueprint, Response, abort, current_app, redirect, render_template, request, send_file, url_for
@@ -34,10 +35,7 @@ def feed(kind, token):
     opens this feed and nothing else."""
     if not feeds.token_matches(db.session, kind, token):
         abort(404)
-    base, day = _base(), today()
-    stamp = (changes.current(db.session, feeds.TOPIC), day)  # read before the data the feed is built from
-    cache = current_app.extensions.setdefault("arenda.feed_cache", FeedCache())
-    etag, moment, body = cache.get((kind, base), stamp, lambda: _built(kind, day, base))
+    etag, moment, body = _kept(current_app, kind, _base())
     unchanged = request.if_none_match.contains(etag)
     response = Response(b"" if unchanged else body, content_type=feed_writers.CONTENT_TYPE)
     if unchanged:
@@ -46,6 +44,39 @@ def feed(kind, token):
     response.last_modified = moment
     response.headers["Cache-Control"] = "no-cache"
     return response.make_conditional(request)
+
+
+def _kept(app, kind, base):
+    """(ETag, moment of the last change, XML) of the feed now, kept in this process until what it
+    reads changes (app.domain.feed_cache)."""
+    day = today()
+    stamp = (changes.current(db.session, feeds.TOPIC), day)  # read before the data the feed is built from
+    cache = app.extensions.setdefault("arenda.feed_cache", FeedCache())
+    return cache.get((kind, base), stamp, lambda: _built(kind, day, base))
+
+
+def warm_feeds(app):
+    """Build the feeds the portals poll (those whose URL was handed out: they have a token) into
+    this process's cache, in a daemon thread; the server calls it as each process starts, so that
+    the first poll after a start or a deploy is served at once instead of waiting for a build (a
+    second or so at 20,000 rooms); a poll arriving meanwhile waits for that build, as it would for
+    its own. Only where the address is set (the site's address or PUBLIC_URL): otherwise a feed's
+    links take the host each poller asks, known at its first poll."""
+    def build():
+        with app.app_context():
+            try:
+                base = addresses.configured_base_url(db.session)
+                for kind in feeds.FEEDS if base else ():
+                    if feeds.has_token(db.session, kind):
+                        _kept(app, kind, base)
+            except Exception:  # the polls build it then
+                app.logger.exception("feeds: building the feeds at start-up failed")
+            finally:
+                db.session.remove()
+
+    thread = threading.Thread(target=build, name="arenda-feeds", daemon=True)
+    thread.start()
+    return thread
 
 
 def _built(kind, day, base):
