@@ -97,3 +97,7 @@ def run(app):
         ok &= figure(name, median_ms(lambda url=url: page(url)), "ms", PAGE_MS, bare=plain[kind],
                      bare_name=f"a plain count(*) of {kind}")
     return ok
+
+
+if __name__ == "__main__":
+    main()

@@ -109,3 +109,7 @@ def _run(app):
           f" {latencies[len(latencies) // 2]:.0f} ms, p95 {latencies[int(len(latencies) * 0.95)]:.0f} ms;"
           f" errors: {errors or 'none'}")
     return ok and not errors
+
+
+if __name__ == "__main__":
+    main()

@@ -93,3 +93,7 @@ def run(app):
             print(f"{name}: {ms:.0f} ms median, {queries} SQL statements "
                   f"(target ≤ {TARGET_MS} ms: {verdict}; {ms / TARGET_MS:.2f} of it)", flush=True)
         print(f"pages over target: {over} of {len(pages)}")
+
+
+if __name__ == "__main__":
+    main()

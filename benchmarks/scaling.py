@@ -42,3 +42,7 @@ def main():
 def _nightly(contracts):
     result = auto_issue.run(contracts)
     return result, result["invoices"] + result["acts"] + result["vat_invoices"]
+
+
+if __name__ == "__main__":
+    main()
