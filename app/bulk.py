@@ -52,6 +52,19 @@ def any_of(session, column, values):
     return column.in_(values)
 
 
+def refresh_statistics(session):
+    """Bring the query planner's statistics up to date after many rows were written; whether it did.
+    SQLite keeps none until told: without them it reads a contract's invoice sums through the status
+    index, every issued invoice, instead of the contract's (20 ms against 0.1 ms a query at 62,000
+    invoices; a contract card makes two). `analysis_limit` samples each index instead of reading it
+    whole. PostgreSQL's autovacuum keeps its own."""
+    if session.get_bind().dialect.name != "sqlite":
+        return False
+    session.execute(text("PRAGMA analysis_limit=1000"))
+    session.execute(text("ANALYZE"))
+    return True
+
+
 def reserve_ids(session, table, count):
     """`count` new primary keys for `table`, in order."""
     if not count:

@@ -15,9 +15,9 @@ from pathlib import Path
 import pytest
 from fakeredis import FakeStrictRedis
 from rq import Queue
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select, text
 
-from app.domain import billing, issuing, schedule
+from app.domain import balances, billing, issuing, schedule
 from app.domain.enums import InvoiceStatus
 from app.jobs import embedded, nightly
 from app.jobs.nightly import run_nightly
@@ -204,3 +204,34 @@ def test_steps_are_named_and_read_earlier_results(session):
     finally:
         nightly.STEPS[:] = original
     assert summary["spy"] == {"ok": True} and len(seen["ids"]) == 2
+
+
+def test_the_night_gives_sqlite_its_planner_statistics(session):
+    """SQLite keeps no statistics until told, and without them reads a contract card's debt through
+    the status index — every issued invoice of every contract; after the nightly job it reads the
+    contract's own."""
+    if session.get_bind().dialect.name != "sqlite":
+        pytest.skip("PostgreSQL's autovacuum keeps its statistics")
+    contract_id = [billed_contract(session, end_date=None) for _ in range(3)][0].id
+    session.commit()
+    if session.execute(text("SELECT 1 FROM sqlite_master WHERE name = 'sqlite_stat1'")).first():
+        session.execute(text("DELETE FROM sqlite_stat1"))
+        session.commit()
+    session.close()  # a connection reads the statistics as it opens
+
+    def plan():
+        """How SQLite reads the card's debt of the contract (the statement balances.debt sends)."""
+        sent = []
+        engine = session.get_bind()
+        event.listen(engine, "before_cursor_execute", record := lambda *args: sent.append(args[2:4]))
+        try:
+            balances.debt(session, date(2020, 3, 1), contract_id=contract_id)
+        finally:
+            event.remove(engine, "before_cursor_execute", record)
+        statement, parameters = sent[-1]
+        return " ".join(row[-1] for row in session.connection().exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}", parameters))
+
+    assert "ix_invoice_status" in plan()
+    run_nightly("2020-03-01")
+    session.get_bind().dispose()
+    assert "ix_invoice_contract_id" in plan() or "ix_invoice_unpaid" in plan()

@@ -6,6 +6,7 @@ from flask import current_app
 from flask.cli import AppGroup
 from sqlalchemy import func, select
 
+from app import bulk
 from app.cli.output import emit, fail
 from app.demo import generate as generator
 from app.demo import load as loader
@@ -25,6 +26,7 @@ def load_command(if_empty):
         return
     result = loader.load(db.session, current_app.appbuilder.sm, today())
     db.session.commit()
+    _statistics()
     emit(result)
 
 
@@ -38,4 +40,11 @@ def generate_command(count, seed):
     started = time.monotonic()
     result = generator.generate(db.session, count, today(), seed=seed)
     db.session.commit()
+    _statistics()
     emit({**result, "seconds": round(time.monotonic() - started, 1)})
+
+
+def _statistics():
+    """The planner's statistics of the rows just written (app.bulk.refresh_statistics)."""
+    bulk.refresh_statistics(db.session)
+    db.session.commit()

@@ -114,6 +114,13 @@ def _pending(session):
     return {key: array("q", heapq.merge(*runs[key])) for key in ID_KEYS}, keys
 
 
+def refresh_statistics(session, day, summary):
+    """The planner's statistics after the night's documents (SQLite; app.bulk.refresh_statistics)."""
+    analyzed = bulk.refresh_statistics(session)
+    session.commit()
+    return {"analyzed": analyzed}
+
+
 STEPS = [
     ("schedules", extend_schedules),
     ("issued", issue_documents),
@@ -121,6 +128,7 @@ STEPS = [
     ("indexation", draft_indexations),  # drafts of the yearly rent indexation, N days ahead
     ("notifications", notifications),
     ("export_1c", scheduled_export),  # the scheduled export to 1C, once per period
+    ("statistics", refresh_statistics),
 ]
 
 
