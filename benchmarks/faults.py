@@ -30,6 +30,7 @@ from pathlib import Path
 from sqlalchemy import text
 
 from benchmarks._database import SERVER_URL
+from benchmarks._report import machine
 from tests.processes import ROOT, RedisServer, fresh_database, wait_for
 
 JOBS = 20
@@ -205,6 +206,7 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--contracts", type=int, default=3000)
     args = parser.parse_args([] if argv is None else argv)
+    print(machine())
     work = Path(tempfile.mkdtemp(prefix="arenda-faults-"))
     print("worker killed mid-way through the nightly job, then the job resumed by a new worker:")
     worker_killed(args.contracts, work)

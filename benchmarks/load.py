@@ -32,6 +32,7 @@ import requests
 from urllib3.util.retry import Retry
 
 from benchmarks._database import OWNER, PASSWORD, app_for, copy_of, generated, template
+from benchmarks._report import machine
 from tests.processes import ROOT, RedisServer, free_port, stop_group, wait_for
 
 TARGET_P95_MS = 500
@@ -250,6 +251,7 @@ def main(argv=None):
 
     from app.timeutil import today
 
+    print(machine())
     stack = contextlib.ExitStack()
 
     work = Path(tempfile.mkdtemp(prefix="arenda-load-"))
