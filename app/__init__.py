@@ -40,11 +40,12 @@ def create_app(config=None):
     migrate.init_app(app, db, directory=MIGRATIONS_DIR, render_as_batch=True, compare_type=True)
     mail.init_app(app)
 
-    from app import api, cli, logs, models, notify, views, web, web_security  # noqa: F401  (models register the tables)
+    from app import api, cli, logs, models, notify, pacing, views, web, web_security  # noqa: F401  (models register the tables)
     from app.hooks import audit, changes
     from app.jobs.outbox import request_delivery
 
     logs.init_app(app)
+    pacing.init_app(app)
     web_security.init_app(app)
     web.init_app(app)
 

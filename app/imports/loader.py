@@ -26,6 +26,7 @@ from app.imports import client_bank, v8_xml
 from app.imports.operation import failure
 from app.imports.read_ahead import read_ahead
 from app.models import BankAccount, Counterparty, ImportBatch, Payment
+from app.pacing import paced
 from app.timeutil import utcnow
 
 CHUNK = 2000
@@ -243,7 +244,7 @@ def load(session, batches, source, fmt, filename=None, sha256=None, user_id=None
     session.add(batch)
     session.flush()
     fresh, seen = bytearray(), set()  # fresh[n]: the file's n-th operation is new
-    for keys in read_ahead([_keyed(ours, source, operation)[1] for operation in operations] for operations in batches):
+    for keys in paced(read_ahead([_keyed(ours, source, operation)[1] for operation in operations] for operations in batches)):
         stored = _existing_keys(session, keys)
         for key in keys:
             new = key not in stored and key not in seen
@@ -256,7 +257,7 @@ def load(session, batches, source, fmt, filename=None, sha256=None, user_id=None
     reasons, incoming, transfers, allocated, card_payments_count, imported = [], 0, 0, 0, 0, fresh.count(1)
     ids, now = iter(bulk.reserve_ids(session, Payment.__table__, imported)), utcnow()
     # nothing new: the file is not read again
-    for chunk, rows in read_ahead(_new_rows(batches, fresh, ours, source, build)) if imported else ():
+    for chunk, rows in paced(read_ahead(_new_rows(batches, fresh, ours, source, build))) if imported else ():
         paying = []  # (line, row) of the batch's incoming money from outside
         for (operation, direction, _), row in zip(chunk, rows):
             row.update(id=next(ids), created_at=now, updated_at=now)

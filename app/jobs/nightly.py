@@ -13,7 +13,7 @@ from array import array
 
 from sqlalchemy import delete, select
 
-from app import bulk
+from app import bulk, pacing
 from app.domain import dates, indexation, issuing, penalties, schedule, settings
 from app.extensions import db
 from app.models import Contract, Setting
@@ -33,7 +33,7 @@ ID_KEYS = ("invoice_ids", "act_ids", "vat_invoice_ids")
 def extend_schedules(session, day, summary):
     """Open-ended contracts are planned a rolling twelve months ahead: move that horizon."""
     ids = schedule.open_ended_contract_ids(session)
-    for contract_id in ids:
+    for contract_id in pacing.paced(ids):
         schedule.rebuild(session, session.get(Contract, contract_id), day)
         session.commit()
     return {"rebuilt": len(ids)}
@@ -45,7 +45,7 @@ def issue_documents(session, day, summary):
     contract's failure is reported and does not stop the others."""
     issued = issuing.Issued.compact()
     ids = issuing.due_contract_ids(session, day)
-    for n in range(0, len(ids), BATCH):
+    for n in pacing.paced(range(0, len(ids), BATCH)):
         batch = ids[n:n + BATCH]
         try:
             issued.add(_unannounced(session, issuing.issue_due(session, batch, day)))

@@ -17,7 +17,7 @@ from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from app import bulk
+from app import bulk, pacing
 from app.domain import issuing, reminders
 from app.domain.contracts import last_day_before
 from app.domain.enums import N_, NotifyEvent
@@ -230,7 +230,7 @@ def documents_issued(session, day, issued):
     once, however often the job runs. The customers' emails are written a batch of documents
     at a time (the session emptied after each), then each manager's summary from plain rows."""
     counts = {"summaries": 0, "to_customers": 0}
-    for batch in _batches(session, issued):
+    for batch in pacing.paced(_batches(session, issued)):
         by_customer = defaultdict(list)
         for item in _loaded(session, batch):
             by_customer[(item.contract.customer_id, item.contract.executor_id)].append(item)
