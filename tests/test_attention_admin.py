@@ -96,3 +96,32 @@ def test_start_page_shows_no_counts_to_a_role_without_those_lists(client, login_
     home = client.get("/")
     assert home.status_code == 200
     assert "attention-panel" not in home.text
+
+
+def shown_count(html):
+    return int(re.search(r"<strong>Количество записей:</strong>\s*(\d+)", html).group(1))
+
+
+@pytest.mark.parametrize("kind", list(attention.KINDS))
+def test_a_list_needing_attention_counts_its_rows_by_any_rule_and_by_each(app, client, login_as, dataset, kind):
+    """Counted from the rules' partial indexes (attention.count), not by FAB's count of the query:
+    the figure above the list is still the number of its rows, each row once."""
+    from app.views.attention import list_url
+
+    login_as(ROLE_MANAGER)
+    view = view_of(app, kind)
+    with app.test_request_context():
+        urls = {None: list_url(view), **{rule.key: list_url(view, rule.key) for rule in attention.rules_for(kind)}}
+    for key, url in urls.items():
+        page = client.get(url).text
+        rows = listed(page, dataset, kind)
+        assert shown_count(page) == len(rows)
+        assert set(rows) == (set(expected(kind)) if key is None else attention_dataset.EXPECTED[(kind, key)])
+
+
+def test_a_list_needing_attention_and_filtered_otherwise_counts_the_rows_of_both(app, client, login_as, dataset):
+    login_as(ROLE_MANAGER)
+    view = view_of(app, "contracts")
+    status_equal = [type(f) for f in view._filters.get_search_filters()["status"]].index(FilterEqual)
+    page = client.get(f"/contractview/list/?_flt_{status_equal}_status=signed&_flt_0_attention=y").text
+    assert shown_count(page) == len(listed(page, dataset, "contracts")) == 4

@@ -181,6 +181,19 @@ def counts(session, today, kinds=tuple(KINDS)):
     return Counts(by_rule, by_kind)
 
 
+def count(session, kind, today, rule_key=None):
+    """Rows of one kind needing attention by the rule `rule_key` (None: by any rule, each row once),
+    read from the partial indexes as `counts` reads them: an admin list filtered by «Требующие
+    внимания» is counted so (its OR of the rules made PostgreSQL read every matching row)."""
+    model = KINDS[kind]
+    if rule_key is not None:
+        return session.scalar(select(_count(model, rule(kind, rule_key).predicate(today))))
+    wheres = [r.predicate(today) for r in rules_for(kind)]
+    if _disjoint(kind, today):
+        return sum(session.execute(select(*(_count(model, where) for where in wheres))).one())
+    return session.scalar(select(_count_any(model, wheres)))
+
+
 def _disjoint(kind, today):
     """No row can match two rules of this kind: one rule, or each requires its own status."""
     rules = rules_for(kind)

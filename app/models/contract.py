@@ -77,6 +77,9 @@ class Contract(Timestamps, Model):
         non_negative("notify_days_before_end"),
         non_negative("payment_term_days"),
         UniqueConstraint("executor_id", "number", name="uq_contract_executor_number"),  # app.domain.uniqueness
+        # The contracts list's order (newest first, then id): a page of 25 is read off the index,
+        # however many contracts the filter (needs attention) lets through.
+        Index("ix_contract_date_id", "date", "id"),
         # Needs attention (app.domain.attention): each contract rule counted from its own rows.
         partial_index("ix_contract_inactive", "id", where="status IN ('draft', 'booked', 'on_signing')"),
         partial_index("ix_contract_without_original", "id", where="status IN ('signed', 'registered') AND NOT has_original"),

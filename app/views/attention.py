@@ -66,6 +66,15 @@ class AttentionInterface(SQLAInterface):
             filters._all_filters[COLUMN] = self.filter_converter_class(self).convert(COLUMN)
         return filters
 
+    def query_count(self, query, filters=None, select_columns=None):
+        """A list filtered by «Требующие внимания» alone is counted from the rules' partial indexes
+        (attention.count, as the start page counts); with other filters too, FAB counts the query."""
+        applied = filters.filters if filters is not None else []
+        if len(applied) == 1 and isinstance(applied[0], AttentionFilter) and self.obj in attention.KINDS.values():
+            rule = applied[0].rule
+            return attention.count(self.session, attention.kind_of(self.obj), today(), rule.key if rule else None)
+        return super().query_count(query, filters, select_columns)
+
     def get_values(self, lst, list_columns):
         """Row values, with the reasons of the page's rows found in one query."""
         if COLUMN not in list_columns:
