@@ -157,3 +157,29 @@ def test_a_pdf_download_logs_one_request_line_not_weasyprints_steps(session, log
         assert client.get(f"/invoiceview/pdf/{invoice.id}").status_code == 200
     assert [r for r in caplog.records if r.name == "arenda.request" and r.path.endswith("/pdf/%s" % invoice.id)]
     assert not [r for r in caplog.records if r.name.startswith("weasyprint")]  # it logs seven INFO lines per PDF
+
+
+def test_pdfs_rendered_at_once_by_several_server_threads_are_each_whole(session):
+    """Each server thread keeps its own font configuration between documents (exports.pdf): PDFs
+    rendered at the same time by several threads, and again by the same threads, read back the same."""
+    import threading
+
+    _, invoice, act = issued(session)
+    expected = {"invoice": text(pdf.invoice_pdf(invoice)), "act": text(pdf.act_pdf(act))}
+    made, errors = [], []
+
+    def render():
+        try:
+            for _ in range(2):
+                made.append(("invoice", pdf.invoice_pdf(invoice)))
+                made.append(("act", pdf.act_pdf(act)))
+        except Exception as error:  # reported below
+            errors.append(error)
+
+    threads = [threading.Thread(target=render) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(120)
+    assert not errors and len(made) == 16
+    assert all(text(data) == expected[kind] for kind, data in made)
