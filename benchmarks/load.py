@@ -123,6 +123,26 @@ class User(threading.Thread):
             time.sleep(self.random.uniform(0.5, 1.5) * self.think)
 
 
+def _busy_share(seconds=1.0):
+    """The share of the machine's CPU time used over `seconds` (from /proc/stat)."""
+    def times():
+        fields = [int(value) for value in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+        return sum(fields), fields[3] + fields[4]  # all, idle + iowait
+
+    total, idle = times()
+    time.sleep(seconds)
+    total_after, idle_after = times()
+    return 1 - (idle_after - idle) / max(total_after - total, 1)
+
+
+def settle(limit=60, quiet=0.15):
+    """Wait (at most `limit` s) until the machine is quiet: each server process builds the polled
+    feeds as it starts, and one user alone is measured after that, not beside it."""
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline and _busy_share() > quiet:
+        pass
+
+
 def percentile(values, share):
     values = sorted(values)
     return values[min(len(values) - 1, int(share * len(values)))] if values else float("nan")
@@ -301,6 +321,7 @@ def main(argv=None):
           f"a {args.documents}-document import and the nightly job beside; server log {work / 'server.log'}")
     try:
         wait_for(lambda: requests.get(f"{base}/health", timeout=5).status_code == 200, 180, "the server")
+        settle()
         nightly_day = (today() + timedelta(days=31)).isoformat()
         alone = sign_in(base)
         baseline = []
