@@ -4,8 +4,8 @@ the backends know nothing of a worker's nice level: a nightly job or a big bank 
 cores from the pages for as long as it ran. So every request a web process serves is kept in a
 Redis sorted set while it runs, and a job, between two of its batches (`paced`), waits while
 another request is being served — at most `RATIO` times what the batch took, so that a job under
-constant browsing still gets a share of the time and ends. Nobody browses at night: the nightly
-job then runs at full speed.
+constant browsing still gets a share of the time and ends — and takes smaller batches meanwhile
+(`slices`). Nobody browses at night: the nightly job then runs at full speed.
 
 Without Redis (the embedded mode) nothing is kept and nothing waits. A failing Redis never fails a
 page, and a job that cannot read the set goes on.
@@ -20,6 +20,8 @@ from redis.exceptions import RedisError
 
 log = logging.getLogger(__name__)
 KEY = "arenda:pages:serving"
+LAST_KEY = "arenda:pages:last"  # when the last request began
+BROWSING_SECONDS = 2  # a request begun as recently: people are browsing (`slices`)
 RATIO = 8  # a job waits at most 8× its batch: under constant browsing it keeps a ninth of its pace
 STALE_SECONDS = 60  # a request older than this (its process killed mid-request) no longer counts
 POLL_SECONDS = 0.02
@@ -42,9 +44,12 @@ def _redis():
 
 
 def _serving():
-    member = uuid.uuid4().hex
+    member, now = uuid.uuid4().hex, time.time()
     try:
-        _redis().zadd(KEY, {member: time.time()})
+        with _redis().pipeline(transaction=False) as pipe:
+            pipe.zadd(KEY, {member: now})
+            pipe.set(LAST_KEY, now, ex=STALE_SECONDS)
+            pipe.execute()
         g.pacing_member = member
     except RedisError as error:
         log.debug("pages are not kept for pacing: %s", error)
@@ -79,6 +84,20 @@ def others_serving():
     return serving - (own_score is not None)
 
 
+def browsing():
+    """Other requests are being served, or one began in the last BROWSING_SECONDS; False without Redis."""
+    redis = _redis()
+    if redis is None:
+        return False
+    if others_serving():
+        return True
+    try:
+        last = redis.get(LAST_KEY)
+    except RedisError:
+        return False
+    return last is not None and time.time() - float(last) < BROWSING_SECONDS
+
+
 def yield_to_pages(worked):
     """After a batch that took `worked` seconds: wait while other requests are being served, at most
     RATIO × worked. Returns the seconds waited."""
@@ -87,6 +106,16 @@ def yield_to_pages(worked):
     while time.monotonic() < limit and others_serving():
         time.sleep(POLL_SECONDS)
     return time.monotonic() - began
+
+
+def slices(items, size, browsed):
+    """`items` (a sequence) in slices of `size`, or of the smaller `browsed` while people browse
+    (`browsing`): a smaller batch is sooner out of the pages' way (its end is where a job yields)."""
+    start = 0
+    while start < len(items):
+        end = start + (browsed if browsing() else size)
+        yield items[start:end]
+        start = end
 
 
 def paced(items):

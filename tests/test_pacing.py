@@ -26,7 +26,7 @@ def redis_url(tmp_path_factory):
 @pytest.fixture
 def site(redis_url):
     """A small app paced as Arenda's: /page is served until the test lets it end."""
-    Redis.from_url(redis_url).delete(pacing.KEY)
+    Redis.from_url(redis_url).delete(pacing.KEY, pacing.LAST_KEY)
     app = Flask(__name__)
     app.config["REDIS_URL"] = redis_url
     pacing.init_app(app)
@@ -131,12 +131,13 @@ def test_a_redis_that_does_not_answer_fails_no_page_and_stops_no_job():
     app.add_url_rule("/page", "page", lambda: "ok")
     assert app.test_client().get("/page").status_code == 200
     with app.app_context():
-        assert pacing.yield_to_pages(5.0) < 1
+        assert pacing.yield_to_pages(5.0) < 1 and not pacing.browsing()
 
 
 def test_without_redis_nothing_is_kept_and_nothing_waits(app):
     with app.app_context():
         assert pacing.others_serving() == 0 and pacing.yield_to_pages(5.0) < 0.1
+        assert not pacing.browsing() and [len(batch) for batch in pacing.slices(range(12), 5, 2)] == [5, 5, 2]
 
 
 def test_arenda_counts_its_requests_when_it_has_redis(database_url, redis_url):
@@ -146,3 +147,30 @@ def test_arenda_counts_its_requests_when_it_has_redis(database_url, redis_url):
         served.preprocess_request()
         assert _job_sees(served) == 1
     assert _job_sees(served) == 0
+
+
+def test_a_job_takes_smaller_batches_while_pages_are_served_and_every_item_once(site):
+    items = list(range(23))
+    with site.app_context():
+        alone = [len(batch) for batch in pacing.slices(items, 10, 3)]
+        threads, _ = _serve(site)
+        browsed = list(pacing.slices(items, 10, 3))
+    site.release.set()
+    for thread in threads:
+        thread.join(5)
+    assert alone == [10, 10, 3]
+    assert [len(batch) for batch in browsed] == [3] * 7 + [2]
+    assert [item for batch in browsed for item in batch] == items
+
+
+def test_people_browse_while_a_page_is_served_and_for_a_moment_after(site, redis_url):
+    with site.app_context():
+        assert not pacing.browsing()
+        threads, _ = _serve(site)
+        assert pacing.browsing()
+        site.release.set()
+        for thread in threads:
+            thread.join(5)
+        assert pacing.browsing()  # the next click comes soon: the job keeps its small batches
+        Redis.from_url(redis_url).set(pacing.LAST_KEY, time.time() - pacing.BROWSING_SECONDS - 1)
+        assert not pacing.browsing()

@@ -24,6 +24,7 @@ from app.timeutil import today
 
 log = logging.getLogger(__name__)
 BATCH = 500  # contracts per transaction while issuing
+BROWSED_BATCH = 100  # ... while people browse (app.pacing.slices)
 # What a batch issued, kept in the batch's own transaction until the notifications step has
 # announced it in its: a run killed between the two leaves it for the next run to announce.
 UNANNOUNCED = "nightly.unannounced."
@@ -45,8 +46,7 @@ def issue_documents(session, day, summary):
     contract's failure is reported and does not stop the others."""
     issued = issuing.Issued.compact()
     ids = issuing.due_contract_ids(session, day)
-    for n in pacing.paced(range(0, len(ids), BATCH)):
-        batch = ids[n:n + BATCH]
+    for batch in pacing.paced(pacing.slices(ids, BATCH, BROWSED_BATCH)):
         try:
             issued.add(_unannounced(session, issuing.issue_due(session, batch, day)))
             session.commit()
